@@ -1,0 +1,67 @@
+// What every COM object the library hands out shares: a reference count, a live-object counter for
+// tests and leak reports (M13), the exception guard of the boundary, and R19's E_NOTIMPL.
+#pragma once
+#include "private.h"
+
+#include <atomic>
+#include <new>
+#include <stdexcept>
+
+#include <windows.h>
+
+namespace vsssim {
+
+/// Objects alive right now (requester objects, IVssAsync, metadata and component objects).
+std::atomic<long> &liveObjectCounter() noexcept;
+
+class RefCounted
+{
+public:
+    RefCounted() noexcept { ++liveObjectCounter(); }
+    RefCounted(const RefCounted &) = delete;
+    RefCounted &operator=(const RefCounted &) = delete;
+    virtual ~RefCounted() { --liveObjectCounter(); }
+
+    ULONG addRef() noexcept { return ++refs_; }
+    ULONG release() noexcept
+    {
+        const ULONG n = --refs_;
+        if (n == 0)
+            delete this;
+        return n;
+    }
+    ULONG refs() const noexcept { return refs_; }
+
+private:
+    std::atomic<ULONG> refs_{1};
+};
+
+/// A simulator bug caught at the boundary: logged, never a VSS result.
+void reportInternalError(const char *method, const char *what) noexcept;
+
+/// The boundary turns every internal exception into an HRESULT; none crosses into client code.
+template <class Body>
+HRESULT guarded(const char *method, Body &&body) noexcept
+{
+    try {
+        return body();
+    } catch (const std::bad_alloc &) {
+        return E_OUTOFMEMORY;
+    } catch (const std::exception &e) {
+        reportInternalError(method, e.what());
+        return E_UNEXPECTED;
+    } catch (...) {
+        reportInternalError(method, "unknown exception");
+        return E_UNEXPECTED;
+    }
+}
+
+/// R19: a method outside the simulator's scope. Returns E_NOTIMPL and logs its name once.
+HRESULT notImplemented(const char *method) noexcept;
+
+/// Threads that have called the requester or writer API: Sleep and GetTickCount follow virtual
+/// time on them (R14).
+void attachCurrentThread() noexcept;
+bool currentThreadAttached() noexcept;
+
+} // namespace vsssim

@@ -1,0 +1,338 @@
+#include "core/names.h"
+
+#include <algorithm>
+#include <array>
+#include <ostream>
+
+#include <fmt/format.h>
+
+namespace vsssim {
+
+namespace {
+
+// The value comes from the header's macro or enumerator, the name from the same token, so the two
+// cannot drift apart; the meaning is the spec's text (api-surface.md §2.1, §3.1, §3.2).
+#define ROW(x, meaning) NamedValue{#x, static_cast<std::int32_t>(x), meaning}
+
+constexpr std::array kHresults{
+    // §3.1: the 81 codes of vsserror.h, by value.
+    ROW(VSS_S_ASYNC_PENDING, "the asynchronous operation has not finished yet"),
+    ROW(VSS_S_ASYNC_FINISHED, "the asynchronous operation ended successfully (a success code, distinct from S_OK)"),
+    ROW(VSS_S_ASYNC_CANCELLED, "the asynchronous operation was cancelled (a success code)"),
+    ROW(VSS_S_SOME_SNAPSHOTS_NOT_IMPORTED, "an import succeeded only for part of the shadow copies"),
+    ROW(VSS_E_BAD_STATE, "the call is not valid in the object's current state or call sequence"),
+    ROW(VSS_E_UNEXPECTED, "an unexpected internal VSS failure (logged); before Windows 7 / WS2008 R2, E_UNEXPECTED was used instead"),
+    ROW(VSS_E_PROVIDER_ALREADY_REGISTERED, "a provider was registered twice"),
+    ROW(VSS_E_PROVIDER_NOT_REGISTERED, "the provider id given does not name a registered provider"),
+    ROW(VSS_E_PROVIDER_VETO, "the provider refused or failed the operation and logged why; may be transient"),
+    ROW(VSS_E_PROVIDER_IN_USE, "the provider is busy and cannot be unregistered"),
+    ROW(VSS_E_OBJECT_NOT_FOUND, "the referenced object (writer index, component, volume, shadow copy) does not exist"),
+    ROW(VSS_E_VOLUME_NOT_SUPPORTED, "no provider can shadow-copy this volume"),
+    ROW(VSS_E_OBJECT_ALREADY_EXISTS, "the object is a duplicate (for example the same component added twice)"),
+    ROW(VSS_E_VOLUME_NOT_SUPPORTED_BY_PROVIDER, "the chosen provider cannot shadow-copy this volume"),
+    ROW(VSS_E_UNEXPECTED_PROVIDER_ERROR, "the provider returned an error VSS did not expect; may be transient"),
+    ROW(VSS_E_CORRUPT_XML_DOCUMENT, "deprecated twin of VSS_E_INVALID_XML_DOCUMENT"),
+    ROW(VSS_E_INVALID_XML_DOCUMENT, "an XML document is malformed or does not match the expected schema"),
+    ROW(VSS_E_MAXIMUM_NUMBER_OF_VOLUMES_REACHED, "the shadow copy set already holds the maximum number of volumes (64)"),
+    ROW(VSS_E_FLUSH_WRITES_TIMEOUT, "the provider could not flush pending writes in time; usually heavy I/O"),
+    ROW(VSS_E_HOLD_WRITES_TIMEOUT, "the provider could not hold writes long enough (10 s limit); usually heavy I/O"),
+    ROW(VSS_E_UNEXPECTED_WRITER_ERROR, "VSS had problems delivering events to writers"),
+    ROW(VSS_E_SNAPSHOT_SET_IN_PROGRESS, "another shadow copy set is being created; only one creation at a time"),
+    ROW(VSS_E_MAXIMUM_NUMBER_OF_SNAPSHOTS_REACHED, "the volume already carries the maximum number of shadow copies"),
+    ROW(VSS_E_WRITER_INFRASTRUCTURE, "writers could not be contacted (VSS or Event System service not working)"),
+    ROW(VSS_E_WRITER_NOT_RESPONDING, "a writer did not answer; it is stuck or gone. Produced by the service, not by writers"),
+    ROW(VSS_E_WRITER_ALREADY_SUBSCRIBED, "the writer called Subscribe a second time"),
+    ROW(VSS_E_UNSUPPORTED_CONTEXT, "the provider does not support the requested shadow copy context"),
+    ROW(VSS_E_VOLUME_IN_USE, "a shadow storage association is in use and cannot be deleted"),
+    ROW(VSS_E_MAXIMUM_DIFFAREA_ASSOCIATIONS_REACHED, "no more shadow storage associations can be created"),
+    ROW(VSS_E_INSUFFICIENT_STORAGE, "not enough space for the shadow storage or snapshot data"),
+    ROW(VSS_E_NO_SNAPSHOTS_IMPORTED, "an import failed for every shadow copy"),
+    ROW(VSS_E_SOME_SNAPSHOTS_NOT_IMPORTED, "an import failed for part of the shadow copies"),
+    ROW(VSS_E_MAXIMUM_NUMBER_OF_REMOTE_MACHINES_REACHED, "too many remote machines for one operation"),
+    ROW(VSS_E_REMOTE_SERVER_UNAVAILABLE, "the remote server cannot be reached"),
+    ROW(VSS_E_REMOTE_SERVER_UNSUPPORTED, "the remote server's VSS cannot create remote shadow copies"),
+    ROW(VSS_E_REVERT_IN_PROGRESS, "a revert is already running on that volume"),
+    ROW(VSS_E_REVERT_VOLUME_LOST, "the volume disappeared during a revert"),
+    ROW(VSS_E_REBOOT_REQUIRED, "the operation needs a restart of the machine"),
+    ROW(VSS_E_TRANSACTION_FREEZE_TIMEOUT, "freezing a transaction manager (KTM/DTC) timed out"),
+    ROW(VSS_E_TRANSACTION_THAW_TIMEOUT, "a transaction manager stayed frozen too long"),
+    ROW(VSS_E_UNSELECTED_VOLUME, "the operation would overwrite a volume that was not selected"),
+    ROW(VSS_E_SNAPSHOT_NOT_IN_SET, "the shadow copy id is not part of the set recorded in the BCD"),
+    ROW(VSS_E_NESTED_VOLUME_LIMIT, "the volume is nested too deeply (for example a VHD inside a VHD)"),
+    ROW(VSS_E_VOLUME_NOT_LOCAL, "the volume is not mounted on this host"),
+    ROW(VSS_E_CLUSTER_TIMEOUT, "preparing a cluster shared volume timed out"),
+    ROW(VSS_E_NOT_SUPPORTED, "the requested operation is not supported"),
+    ROW(VSS_E_WRITERERROR_PARTIAL_FAILURE, "the writer failed for some components only; details per component via IVssComponentEx2::GetFailure"),
+    ROW(VSS_E_WRITERERROR_INCONSISTENTSNAPSHOT, "the set lacks volumes that the writer's selected components need"),
+    ROW(VSS_E_WRITERERROR_OUTOFRESOURCES, "the writer could not allocate a resource it needed"),
+    ROW(VSS_E_WRITERERROR_TIMEOUT, "the writer's freeze window passed before Thaw arrived"),
+    ROW(VSS_E_WRITERERROR_RETRYABLE, "transient writer error; retrying the whole backup may succeed"),
+    ROW(VSS_E_WRITERERROR_NONRETRYABLE, "persistent writer error; a retry is likely to fail again"),
+    ROW(VSS_E_WRITERERROR_RECOVERY_FAILED, "the writer could not recover (auto-recover) the shadow copy volume"),
+    ROW(VSS_E_BREAK_REVERT_ID_FAILED, "breaking the set failed because disk identities could not be reverted"),
+    ROW(VSS_E_LEGACY_PROVIDER, "the hardware provider is too old for this operation"),
+    ROW(VSS_E_MISSING_DISK, "an expected disk did not appear"),
+    ROW(VSS_E_MISSING_HIDDEN_VOLUME, "an expected hidden volume did not appear"),
+    ROW(VSS_E_MISSING_VOLUME, "an expected volume did not appear"),
+    ROW(VSS_E_AUTORECOVERY_FAILED, "auto-recovery of the shadow copy did not complete"),
+    ROW(VSS_E_DYNAMIC_DISK_ERROR, "processing the dynamic disks involved failed"),
+    ROW(VSS_E_NONTRANSPORTABLE_BCD, "the BCD describes a non-transportable shadow copy; the operation needs a transportable one"),
+    ROW(VSS_E_CANNOT_REVERT_DISKID, "an MBR signature or GPT id could not be set back"),
+    ROW(VSS_E_RESYNC_IN_PROGRESS, "another LUN resynchronisation is running"),
+    ROW(VSS_E_CLUSTER_ERROR, "clustered disks could not be enumerated or put into maintenance mode"),
+    ROW(VSS_E_ASRERROR_DISK_ASSIGNMENT_FAILED, "ASR restore: too few disks, or disks too small"),
+    ROW(VSS_E_ASRERROR_DISK_RECREATION_FAILED, "ASR restore: a needed disk could not be created"),
+    ROW(VSS_E_ASRERROR_NO_ARCPATH, "ASR restore: a restart is needed to finish preparing a disk"),
+    ROW(VSS_E_ASRERROR_MISSING_DYNDISK, "ASR backup: a disk of a dynamic volume is missing"),
+    ROW(VSS_E_ASRERROR_SHARED_CRIDISK, "ASR: a critical volume sits on a cluster shared disk"),
+    ROW(VSS_E_ASRERROR_DATADISK_RDISK0, "ASR restore: a data disk is the BIOS boot disk"),
+    ROW(VSS_E_ASRERROR_RDISK0_TOOSMALL, "ASR restore: the BIOS boot disk is too small for the system disk"),
+    ROW(VSS_E_ASRERROR_CRITICAL_DISKS_TOO_SMALL, "ASR restore: not enough suitable disks for the critical disks"),
+    ROW(VSS_E_WRITER_STATUS_NOT_AVAILABLE, "status is unavailable for a writer, usually because it has no free session slot. Produced by the service"),
+    ROW(VSS_E_ASRERROR_DYNAMIC_VHD_NOT_SUPPORTED, "ASR: a critical dynamic disk is a VHD"),
+    ROW(VSS_E_CRITICAL_VOLUME_ON_INVALID_DISK, "ASR: a critical volume is on a disk ASR cannot back up"),
+    ROW(VSS_E_ASRERROR_RDISK_FOR_SYSTEM_DISK_NOT_FOUND, "ASR restore: no disk can take the system disk"),
+    ROW(VSS_E_ASRERROR_NO_PHYSICAL_DISK_AVAILABLE, "ASR restore: no fixed disk is available to recreate volumes"),
+    ROW(VSS_E_ASRERROR_FIXED_PHYSICAL_DISK_AVAILABLE_AFTER_DISK_EXCLUSION, "ASR restore: no usable disk remains after exclusions"),
+    ROW(VSS_E_ASRERROR_CRITICAL_DISK_CANNOT_BE_EXCLUDED, "ASR restore: a disk that was critical at backup time is excluded"),
+    ROW(VSS_E_ASRERROR_SYSTEM_PARTITION_HIDDEN, "ASR: the active system partition is hidden or has an unknown file system"),
+    ROW(VSS_E_FSS_TIMEOUT, "preparing a file-share shadow copy timed out"),
+    // §3.2: generic COM and Win32 codes.
+    ROW(S_OK, "success"),
+    ROW(S_FALSE, "success with a qualification"),
+    ROW(E_NOTIMPL, "not implemented"),
+    ROW(E_NOINTERFACE, "the object does not implement the requested interface"),
+    ROW(E_POINTER, "a required pointer is NULL"),
+    ROW(E_ABORT, "operation aborted"),
+    ROW(E_FAIL, "unspecified failure"),
+    ROW(E_UNEXPECTED, "catastrophic/unexpected failure"),
+    ROW(E_PENDING, "data not yet available"),
+    ROW(E_ACCESSDENIED, "caller lacks backup privilege / is not an administrator"),
+    ROW(E_HANDLE, "invalid handle"),
+    ROW(E_OUTOFMEMORY, "out of memory or other resources"),
+    ROW(E_INVALIDARG, "a parameter is invalid (often a NULL out-pointer)"),
+    ROW(RPC_E_CHANGED_MODE, "COM already initialised on this thread with another apartment model"),
+    ROW(RPC_E_TOO_LATE, "security already initialised"),
+    ROW(CO_E_NOTINITIALIZED, "COM not initialised on this thread"),
+};
+static_assert(kHresults.size() == 81 + 16);
+
+constexpr std::array kWriterState{
+    ROW(VSS_WS_UNKNOWN, "state cannot be determined; documented as an error on the writer side"),
+    ROW(VSS_WS_STABLE, "idle: current events handled, or PrepareForSnapshot not received yet"),
+    ROW(VSS_WS_WAITING_FOR_FREEZE, "PrepareForSnapshot handled; Freeze is next"),
+    ROW(VSS_WS_WAITING_FOR_THAW, "frozen; Thaw is next (freeze window running)"),
+    ROW(VSS_WS_WAITING_FOR_POST_SNAPSHOT, "thawed; PostSnapshot is next"),
+    ROW(VSS_WS_WAITING_FOR_BACKUP_COMPLETE, "shadow copy made; waiting for the requester's BackupComplete"),
+    ROW(VSS_WS_FAILED_AT_IDENTIFY, "failed while answering Identify (such a writer is not listed, R11)"),
+    ROW(VSS_WS_FAILED_AT_PREPARE_BACKUP, "failed or vetoed while handling PrepareForBackup"),
+    ROW(VSS_WS_FAILED_AT_PREPARE_SNAPSHOT, "failed or vetoed while handling PrepareForSnapshot"),
+    ROW(VSS_WS_FAILED_AT_FREEZE, "failed or vetoed at Freeze, or its freeze window expired"),
+    ROW(VSS_WS_FAILED_AT_THAW, "failed or vetoed while handling Thaw"),
+    ROW(VSS_WS_FAILED_AT_POST_SNAPSHOT, "failed or vetoed while handling PostSnapshot"),
+    ROW(VSS_WS_FAILED_AT_BACKUP_COMPLETE, "shadow copy exists; writer failed while handling BackupComplete"),
+    ROW(VSS_WS_FAILED_AT_PRE_RESTORE, "failed while handling PreRestore"),
+    ROW(VSS_WS_FAILED_AT_POST_RESTORE, "failed while handling PostRestore"),
+    ROW(VSS_WS_FAILED_AT_BACKUPSHUTDOWN, "failed while handling the end of the requester's session"),
+    ROW(VSS_WS_COUNT, "reserved upper bound, never reported"),
+};
+
+constexpr std::array kBackupType{
+    ROW(VSS_BT_UNDEFINED, "not set"),
+    ROW(VSS_BT_FULL, "all data; backup history updated"),
+    ROW(VSS_BT_INCREMENTAL, "data changed since the last full or incremental backup"),
+    ROW(VSS_BT_DIFFERENTIAL, "data changed since the last full backup"),
+    ROW(VSS_BT_LOG, "transaction logs only"),
+    ROW(VSS_BT_COPY, "full copy that leaves backup history untouched"),
+    ROW(VSS_BT_OTHER, "none of the above"),
+};
+
+constexpr std::array kRestoreType{
+    ROW(VSS_RTYPE_UNDEFINED, "not set"),
+    ROW(VSS_RTYPE_BY_COPY, "normal restore: files are copied back"),
+    ROW(VSS_RTYPE_IMPORT, "no copy; a transportable shadow copy is imported"),
+    ROW(VSS_RTYPE_OTHER, "none of the above"),
+};
+
+constexpr std::array kUsageType{
+    ROW(VSS_UT_UNDEFINED, "not set"),
+    ROW(VSS_UT_BOOTABLESYSTEMSTATE, "part of the bootable system state"),
+    ROW(VSS_UT_SYSTEMSERVICE, "system service data outside the bootable state"),
+    ROW(VSS_UT_USERDATA, "user data"),
+    ROW(VSS_UT_OTHER, "none of the above"),
+};
+
+constexpr std::array kSourceType{
+    ROW(VSS_ST_UNDEFINED, "not set"),
+    ROW(VSS_ST_TRANSACTEDDB, "transactional database (SQL Server, Exchange ...)"),
+    ROW(VSS_ST_NONTRANSACTEDDB, "non-transactional store"),
+    ROW(VSS_ST_OTHER, "anything else"),
+};
+
+constexpr std::array kSnapshotContext{
+    ROW(VSS_CTX_BACKUP, "default: non-persistent, auto-released, writers take part"),
+    ROW(VSS_CTX_FILE_SHARE_BACKUP, "non-persistent, no writers"),
+    ROW(VSS_CTX_NAS_ROLLBACK, "persistent, not auto-released, no writers"),
+    ROW(VSS_CTX_APP_ROLLBACK, "persistent, not auto-released, writers take part"),
+    ROW(VSS_CTX_CLIENT_ACCESSIBLE, "persistent, client-accessible (previous versions), no writers"),
+    ROW(VSS_CTX_CLIENT_ACCESSIBLE_WRITERS, "as CLIENT_ACCESSIBLE but with writers"),
+    ROW(VSS_CTX_ALL, "query filter matching every context; as LONG it is -1"),
+};
+
+constexpr std::array kComponentType{
+    ROW(VSS_CT_UNDEFINED, "not set"),
+    ROW(VSS_CT_DATABASE, "database component"),
+    ROW(VSS_CT_FILEGROUP, "file-group component"),
+};
+
+constexpr std::array kApplicationLevel{
+    ROW(VSS_APP_UNKNOWN, "not set"),
+    ROW(VSS_APP_SYSTEM, "system-level service"),
+    ROW(VSS_APP_BACK_END, "back-end application (for example a database engine)"),
+    ROW(VSS_APP_FRONT_END, "front-end application; default of CVssWriter::Initialize"),
+    ROW(VSS_APP_SYSTEM_RM, "system resource manager"),
+    ROW(VSS_APP_AUTO, "let VSS choose; also the no-implementation return of GetCurrentLevel"),
+};
+
+constexpr std::array kObjectType{
+    ROW(VSS_OBJECT_UNKNOWN, "not set"),
+    ROW(VSS_OBJECT_NONE, "no specific object (query: any)"),
+    ROW(VSS_OBJECT_SNAPSHOT_SET, "a shadow copy set"),
+    ROW(VSS_OBJECT_SNAPSHOT, "one shadow copy"),
+    ROW(VSS_OBJECT_PROVIDER, "a provider"),
+    ROW(VSS_OBJECT_TYPE_COUNT, "reserved bound"),
+};
+
+constexpr std::array kFileRestoreStatus{
+    ROW(VSS_RS_UNDEFINED, "not set"),
+    ROW(VSS_RS_NONE, "no file restored"),
+    ROW(VSS_RS_ALL, "every file restored"),
+    ROW(VSS_RS_FAILED, "some files restored, then failure"),
+};
+
+// The spec leaves three meanings blank; Microsoft's VSS_VOLUME_SNAPSHOT_ATTRIBUTES page calls
+// those bits reserved for system use.
+constexpr std::array kVolumeSnapshotAttributes{
+    ROW(VSS_VOLSNAP_ATTR_PERSISTENT, "survives release of the requester object"),
+    ROW(VSS_VOLSNAP_ATTR_NO_AUTORECOVERY, "no auto-recovery step on the shadow copy"),
+    ROW(VSS_VOLSNAP_ATTR_CLIENT_ACCESSIBLE, "usable by shadow-copies-for-shared-folders clients"),
+    ROW(VSS_VOLSNAP_ATTR_NO_AUTO_RELEASE, "not deleted when the requester object is released"),
+    ROW(VSS_VOLSNAP_ATTR_NO_WRITERS, "writers are not involved (no writer events)"),
+    ROW(VSS_VOLSNAP_ATTR_TRANSPORTABLE, "can be moved to another machine"),
+    ROW(VSS_VOLSNAP_ATTR_NOT_SURFACED, "reserved for system use"),
+    ROW(VSS_VOLSNAP_ATTR_NOT_TRANSACTED, "reserved for system use"),
+    ROW(VSS_VOLSNAP_ATTR_HARDWARE_ASSISTED, "made by a hardware provider"),
+    ROW(VSS_VOLSNAP_ATTR_DIFFERENTIAL, "copy-on-write style"),
+    ROW(VSS_VOLSNAP_ATTR_PLEX, "full-copy (mirror split) style"),
+    ROW(VSS_VOLSNAP_ATTR_IMPORTED, "imported from elsewhere"),
+    ROW(VSS_VOLSNAP_ATTR_EXPOSED_LOCALLY, "exposed as drive letter or mount point"),
+    ROW(VSS_VOLSNAP_ATTR_EXPOSED_REMOTELY, "exposed as a share"),
+    ROW(VSS_VOLSNAP_ATTR_AUTORECOVER, "writer auto-recovery requested"),
+    ROW(VSS_VOLSNAP_ATTR_ROLLBACK_RECOVERY, "made for application rollback"),
+    ROW(VSS_VOLSNAP_ATTR_DELAYED_POSTSNAPSHOT, "reserved for system use"),
+    ROW(VSS_VOLSNAP_ATTR_TXF_RECOVERY, "TxF recovery enforced at creation"),
+    ROW(VSS_VOLSNAP_ATTR_FILE_SHARE, "shadow copy of a remote file share"),
+};
+
+#undef ROW
+
+// Meanings the spec leaves as "reserved for system use" (reserved attribute bits) read "reserved for system use", the
+// wording of Microsoft's VSS_VOLUME_SNAPSHOT_ATTRIBUTES page.
+
+template <std::size_t N>
+constexpr std::span<const NamedValue> asSpan(const std::array<NamedValue, N> &rows) noexcept
+{
+    return {rows.data(), rows.size()};
+}
+
+const NamedValue *findValue(std::span<const NamedValue> rows, std::int32_t value) noexcept
+{
+    auto it = std::find_if(rows.begin(), rows.end(), [&](const NamedValue &r) { return r.value == value; });
+    return it == rows.end() ? nullptr : &*it;
+}
+
+const NamedValue *findName(std::span<const NamedValue> rows, std::string_view name) noexcept
+{
+    auto it = std::find_if(rows.begin(), rows.end(), [&](const NamedValue &r) { return r.name == name; });
+    return it == rows.end() ? nullptr : &*it;
+}
+
+} // namespace
+
+std::span<const NamedValue> hresultTable() noexcept
+{
+    return asSpan(kHresults);
+}
+
+const NamedValue *hresultInfo(HRESULT hr) noexcept
+{
+    return findValue(kHresults, hr);
+}
+
+std::optional<std::string_view> hresultName(HRESULT hr) noexcept
+{
+    if (const NamedValue *row = hresultInfo(hr))
+        return row->name;
+    return std::nullopt;
+}
+
+std::optional<HRESULT> hresultByName(std::string_view name) noexcept
+{
+    if (const NamedValue *row = findName(kHresults, name))
+        return row->value;
+    return std::nullopt;
+}
+
+std::span<const NamedValue> enumTable(EnumKind kind) noexcept
+{
+    switch (kind) {
+    case EnumKind::WriterState:
+        return asSpan(kWriterState);
+    case EnumKind::BackupType:
+        return asSpan(kBackupType);
+    case EnumKind::RestoreType:
+        return asSpan(kRestoreType);
+    case EnumKind::UsageType:
+        return asSpan(kUsageType);
+    case EnumKind::SourceType:
+        return asSpan(kSourceType);
+    case EnumKind::SnapshotContext:
+        return asSpan(kSnapshotContext);
+    case EnumKind::ComponentType:
+        return asSpan(kComponentType);
+    case EnumKind::ApplicationLevel:
+        return asSpan(kApplicationLevel);
+    case EnumKind::ObjectType:
+        return asSpan(kObjectType);
+    case EnumKind::FileRestoreStatus:
+        return asSpan(kFileRestoreStatus);
+    case EnumKind::VolumeSnapshotAttributes:
+        return asSpan(kVolumeSnapshotAttributes);
+    }
+    return {};
+}
+
+std::optional<std::int32_t> enumByName(EnumKind kind, std::string_view name) noexcept
+{
+    if (const NamedValue *row = findName(enumTable(kind), name))
+        return row->value;
+    return std::nullopt;
+}
+
+std::string_view enumName(EnumKind kind, std::int32_t value) noexcept
+{
+    const NamedValue *row = findValue(enumTable(kind), value);
+    return row ? row->name : std::string_view{};
+}
+
+std::string_view writerStateName(VSS_WRITER_STATE state) noexcept
+{
+    return enumName(EnumKind::WriterState, static_cast<std::int32_t>(state));
+}
+
+std::ostream &operator<<(std::ostream &out, Hr hr)
+{
+    return out << fmt::format("{}", hr);
+}
+
+} // namespace vsssim

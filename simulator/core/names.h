@@ -1,0 +1,108 @@
+// One table per kind of named value: the HRESULTs and the enums scenarios use. The log formatter,
+// the scenario parser, `vss-sim explain` and the tests all read these tables, so a name is spelled
+// in exactly one place.
+#pragma once
+#include "private.h"
+
+#include <cstdint>
+#include <iosfwd>
+#include <optional>
+#include <span>
+#include <string_view>
+
+#include <fmt/format.h>
+
+#include <windows.h>
+#include <vss.h>
+#include <vsserror.h>
+#include <vswriter.h>
+
+namespace vsssim {
+
+struct NamedValue {
+    std::string_view name;
+    std::int32_t value;
+    std::string_view meaning;
+};
+
+/// Every HRESULT of api-surface §3.1 (the 81 VSS codes, by value) then §3.2 (generic COM/Win32).
+std::span<const NamedValue> hresultTable() noexcept;
+/// Allocation-free: it runs on every log line that carries an HRESULT.
+std::optional<std::string_view> hresultName(HRESULT hr) noexcept;
+std::optional<HRESULT> hresultByName(std::string_view name) noexcept;
+/// The table row for hr, or nullptr.
+const NamedValue *hresultInfo(HRESULT hr) noexcept;
+
+enum class EnumKind {
+    WriterState,
+    BackupType,
+    RestoreType,
+    UsageType,
+    SourceType,
+    SnapshotContext,
+    ComponentType,
+    ApplicationLevel,
+    ObjectType,
+    FileRestoreStatus,
+    VolumeSnapshotAttributes,
+};
+
+/// The rows of one enum in the spec's order; values as LONG, so VSS_CTX_ALL reads -1.
+std::span<const NamedValue> enumTable(EnumKind kind) noexcept;
+std::optional<std::int32_t> enumByName(EnumKind kind, std::string_view name) noexcept;
+/// "" when value names no constant of kind.
+std::string_view enumName(EnumKind kind, std::int32_t value) noexcept;
+/// "" for a value outside the enum.
+std::string_view writerStateName(VSS_WRITER_STATE state) noexcept;
+
+/// An HRESULT that prints by name: `VSS_E_BAD_STATE (0x80042301)`. HRESULT itself is a plain int32_t.
+struct Hr {
+    HRESULT value;
+    friend bool operator==(Hr, Hr) = default;
+};
+
+/// For doctest and other stream users; same text as the fmt formatter.
+std::ostream &operator<<(std::ostream &out, Hr hr);
+
+} // namespace vsssim
+
+template <>
+struct fmt::formatter<vsssim::Hr> {
+    constexpr auto parse(fmt::format_parse_context &ctx) -> decltype(ctx.begin())
+    {
+        auto it = ctx.begin();
+        if (it != ctx.end() && *it != '}')
+            throw fmt::format_error("Hr takes no format spec");
+        return it;
+    }
+
+    template <class FormatContext>
+    auto format(vsssim::Hr hr, FormatContext &ctx) const -> decltype(ctx.out())
+    {
+        const auto bits = static_cast<std::uint32_t>(hr.value);
+        if (auto name = vsssim::hresultName(hr.value))
+            return fmt::format_to(ctx.out(), "{} (0x{:08x})", *name, bits);
+        return fmt::format_to(ctx.out(), "0x{:08x}", bits);
+    }
+};
+
+template <>
+struct fmt::formatter<VSS_WRITER_STATE> {
+    constexpr auto parse(fmt::format_parse_context &ctx) -> decltype(ctx.begin())
+    {
+        auto it = ctx.begin();
+        if (it != ctx.end() && *it != '}')
+            throw fmt::format_error("VSS_WRITER_STATE takes no format spec");
+        return it;
+    }
+
+    template <class FormatContext>
+    auto format(VSS_WRITER_STATE state, FormatContext &ctx) const -> decltype(ctx.out())
+    {
+        const std::string_view name = vsssim::writerStateName(state);
+        if (!name.empty())
+            return fmt::format_to(ctx.out(), "{}", name);
+        // An out-of-range state is a bug somewhere; print the number rather than hide it.
+        return fmt::format_to(ctx.out(), "VSS_WRITER_STATE({})", static_cast<int>(state));
+    }
+};

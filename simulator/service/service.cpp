@@ -1,0 +1,301 @@
+#include "service/service.h"
+
+#include <algorithm>
+#include <array>
+#include <cstdlib>
+
+#include <fmt/format.h>
+#include <spdlog/sinks/stdout_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include "core/guid.h"
+#include "core/log.h"
+#include "core/names.h"
+#include "service/session.h"
+
+namespace vsssim {
+
+namespace {
+
+std::mutex gCurrentMutex;
+std::shared_ptr<Service> gCurrent;
+
+std::string narrow(std::wstring_view w)
+{
+    std::string s;
+    s.reserve(w.size());
+    for (wchar_t c : w)
+        s += c < 0x80 ? static_cast<char>(c) : '?';
+    return s;
+}
+
+class ScriptedHandler final : public WriterHandler
+{
+public:
+    explicit ScriptedHandler(WriterMetadata metadata) : metadata_(std::move(metadata)) {}
+    // A scripted writer's own code always succeeds; what it does wrong comes from its WriterFaults,
+    // which the service applies to every writer alike.
+    void handle(EventCall &call) noexcept override
+    {
+        if (call.event == Input::Identify && call.metadata)
+            *call.metadata = metadata_;
+    }
+
+private:
+    WriterMetadata metadata_;
+};
+
+} // namespace
+
+Service::Service(ServiceOptions options)
+    : options_(std::move(options)),
+      clock_(options_.realTime ? makeRealClock(options_.timeScale) : std::make_unique<VirtualClock>()),
+      scheduler_(*clock_),
+      rng_(options_.seed),
+      log_(makeLogger("service", clock_.get()))
+{
+    // Volume GUID names come from the seed too, so a run is reproducible from the seed alone.
+    for (const wchar_t *letter : {L"C:\\", L"D:\\", L"E:\\"}) {
+        Volume v;
+        v.name = letter;
+        const GUID g = rng_.guid();
+        const std::string text = formatGuid(g);
+        v.guidPath = L"\\\\?\\Volume" + std::wstring(text.begin(), text.end()) + L"\\";
+        volumes_.push_back(std::move(v));
+    }
+    for (const ProfileWriter &p : profileWriters(options_.profile)) {
+        WriterIdentity id;
+        id.classId = p.classId;
+        id.instanceId = p.pinnedInstance.value_or(GUID{});
+        id.name = std::string(p.name);
+        id.wideName = std::wstring(p.name.begin(), p.name.end());
+        id.usage = p.usage;
+        id.source = VSS_ST_OTHER;
+        id.level = VSS_APP_SYSTEM;
+        WriterMetadata md;
+        if (!p.component.empty()) {
+            ComponentDecl c;
+            c.name = std::wstring(p.component.begin(), p.component.end());
+            c.files.push_back(FileSpec{L"C:\\Windows\\" + c.name, L"*", true, {}, VSS_FSBT_ALL_BACKUP_REQUIRED | VSS_FSBT_ALL_SNAPSHOT_REQUIRED});
+            md.components.push_back(std::move(c));
+        }
+        addScriptedWriter(std::move(id), p.pinnedInstance.has_value(), {}, std::move(md));
+    }
+}
+
+Service::~Service() = default;
+
+std::shared_ptr<Service> Service::current()
+{
+    std::lock_guard lock(gCurrentMutex);
+    if (!gCurrent)
+        gCurrent = makeDefaultService();
+    return gCurrent;
+}
+
+void Service::install(std::shared_ptr<Service> service)
+{
+    std::lock_guard lock(gCurrentMutex);
+    gCurrent = std::move(service);
+}
+
+Result<WriterEntry *> Service::subscribe(WriterIdentity identity, WriterHandler &handler, bool pinnedInstance)
+{
+    if (!pinnedInstance)
+        identity.instanceId = rng_.guid();
+    auto entry = std::make_unique<WriterEntry>();
+    entry->identity = std::move(identity);
+    entry->handler = &handler;
+    entry->subscribed = true;
+    WriterEntry &w = registry_.add(std::move(entry));
+    log_->debug("subscribed {} {} instance {}", w.identity.name, w.identity.classId, w.identity.instanceId);
+    return &w;
+}
+
+WriterEntry &Service::addScriptedWriter(WriterIdentity identity, bool pinnedInstance, WriterFaults faults,
+                                        WriterMetadata metadata)
+{
+    auto handler = std::make_unique<ScriptedHandler>(std::move(metadata));
+    WriterEntry *w = *subscribe(std::move(identity), *handler, pinnedInstance);
+    w->ownedHandler = std::move(handler);
+    w->faults = std::move(faults);
+    return *w;
+}
+
+void Service::unsubscribe(WriterEntry &w)
+{
+    w.subscribed = false;
+    log_->debug("unsubscribed {}", w.identity.name);
+}
+
+WriterEntry &Service::restartWriter(WriterEntry &w)
+{
+    // The old process is gone (its entries in running sessions stop answering); a new one
+    // subscribes with a new instance id and a clean public status (Z1).
+    w.vanished = true;
+    w.subscribed = false;
+    auto entry = std::make_unique<WriterEntry>();
+    entry->identity = w.identity;
+    entry->identity.instanceId = rng_.guid();
+    entry->handler = w.handler;
+    entry->ownedHandler = std::move(w.ownedHandler);
+    entry->faults = w.faults;
+    entry->subscribed = true;
+    WriterEntry &fresh = registry_.add(std::move(entry));
+    traceService("restart", fmt::format("{} new instance {}", fresh.identity.name, fresh.identity.instanceId));
+    return fresh;
+}
+
+void Service::vanishWriter(WriterEntry &w)
+{
+    w.vanished = true;
+    w.subscribed = false;
+    traceService("vanish", w.identity.name);
+}
+
+std::optional<std::size_t> Service::findVolume(std::wstring_view name) const
+{
+    auto equalsNoCase = [](std::wstring_view a, std::wstring_view b) {
+        return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](wchar_t x, wchar_t y) {
+                   return std::towlower(x) == std::towlower(y);
+               });
+    };
+    for (std::size_t i = 0; i < volumes_.size(); ++i) {
+        const Volume &v = volumes_[i];
+        if (equalsNoCase(name, v.name) || equalsNoCase(name, v.guidPath))
+            return i;
+        for (const std::wstring &m : v.mountPoints)
+            if (equalsNoCase(name, m))
+                return i;
+    }
+    return std::nullopt;
+}
+
+void Service::holdCreationUntil(SimTime until)
+{
+    backgroundCreationUntil_ = until;
+}
+
+bool Service::backgroundCreationRunning() const noexcept
+{
+    return now() < backgroundCreationUntil_;
+}
+
+HRESULT Service::injectedFault(std::string_view method, bool async)
+{
+    for (CallFault &f : callFaults_) {
+        if (f.method != method || f.async != async)
+            continue;
+        ++f.seen;
+        if (f.occurrence == 0 || f.seen == f.occurrence) {
+            log_->debug("fault injected: {} -> {}", method, Hr{f.hr});
+            return f.hr;
+        }
+    }
+    return S_OK;
+}
+
+int Service::takeSlot(WriterEntry &w, std::uint32_t session, bool restore, const VSS_ID &setId)
+{
+    int &held = restore ? w.restoreSlotsHeld : w.backupSlotsHeld;
+    if (held >= (restore ? options_.settings.restoreSlots : options_.settings.backupSlots))
+        return -1;
+    ++held;
+    Slot s;
+    s.writerUid = w.uid;
+    s.session = session;
+    s.restore = restore;
+    s.held = true;
+    s.taken = now();
+    s.snapshotSetId = setId;
+    slots_.push_back(std::move(s));
+    const int index = static_cast<int>(slots_.size() - 1);
+    // R10: a slot still held two virtual days later is a leftover; the service drops it and logs 12289.
+    std::weak_ptr<Service> self = weak_from_this();
+    scheduler_.after(options_.settings.slotReclaimAge, [self, index] {
+        auto service = self.lock();
+        if (!service)
+            return;
+        Slot &slot = service->slot(index);
+        if (!slot.held)
+            return;
+        WriterEntry *writer = service->writers().find(slot.writerUid);
+        service->traceService("event 12289",
+            fmt::format("an older writer session state is being removed (hr {}): snapshot set {}, operation {}, "
+                        "state {}, failure {}, application code {}, message '{}', writer {} class {} instance {}",
+                        Hr{VSS_E_WRITER_STATUS_NOT_AVAILABLE}, slot.snapshotSetId, slot.lastOperation,
+                        writerStateName(slot.lastState), Hr{slot.lastFailure}, Hr{slot.lastApplication},
+                        narrow(slot.lastMessage), writer ? writer->identity.name : "?",
+                        writer ? formatGuid(writer->identity.classId) : "?",
+                        writer ? formatGuid(writer->identity.instanceId) : "?"));
+        service->freeSlot(index);
+    });
+    return index;
+}
+
+void Service::freeSlot(int index)
+{
+    if (index < 0)
+        return;
+    Slot &s = slot(index);
+    if (!s.held)
+        return;
+    s.held = false;
+    if (WriterEntry *w = registry_.find(s.writerUid))
+        --(s.restore ? w->restoreSlotsHeld : w->backupSlotsHeld);
+}
+
+std::uint32_t Service::registerSession(Session *s)
+{
+    sessions_.push_back(s);
+    return ++sessionCounter_;
+}
+
+void Service::unregisterSession(Session *s) noexcept
+{
+    sessions_.erase(std::remove(sessions_.begin(), sessions_.end(), s), sessions_.end());
+}
+
+void Service::recordMistake(std::string id, std::string detail, std::uint32_t session)
+{
+    log_->warn("requester mistake {}: {}", id, detail);
+    mistakes_.push_back(Mistake{id, detail, now(), session});
+    TraceRecord r{now(), TraceKind::Mistake, "requester", {}};
+    r.session = session;
+    r.detail = fmt::format("{} {}", id, detail);
+    r.what = "mistake";
+    trace_.add(std::move(r));
+}
+
+void Service::traceService(std::string_view what, std::string detail)
+{
+    log_->info("{}: {}", what, detail);
+    TraceRecord r{now(), TraceKind::Service, "service", what};
+    r.detail = std::move(detail);
+    trace_.add(std::move(r));
+}
+
+void Service::advance(SimDuration d)
+{
+    scheduler_.runUntil(now() + d);
+}
+
+void Service::runUntilIdle(SimTime limit)
+{
+    while (auto next = scheduler_.nextDeadline()) {
+        if (*next > limit)
+            break;
+        scheduler_.runOne();
+    }
+}
+
+void Service::shutdown()
+{
+    for (const auto &w : registry_.all()) {
+        if (!w->subscribed || w->vanished || w->shuttingDown)
+            continue;
+        w->shuttingDown = true;
+    }
+}
+
+} // namespace vsssim

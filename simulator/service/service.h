@@ -1,0 +1,183 @@
+// The simulated VSS service: one per simulation. It owns the clock, the scheduler, the seeded
+// generator, the trace, the writer registry, the volumes, the shadow copies and the sessions.
+// Everything in it is guarded by one recursive lock: requester threads take it for each call,
+// and the thread that drives time holds it while handlers run, so handlers run one at a time.
+#pragma once
+#include "private.h"
+
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <spdlog/logger.h>
+
+#include "core/clock.h"
+#include "core/result.h"
+#include "core/rng.h"
+#include "core/scheduler.h"
+#include "core/trace.h"
+#include "service/model.h"
+#include "service/writer_registry.h"
+
+namespace vsssim {
+
+class Session;
+
+struct ServiceOptions {
+    std::uint64_t seed = 0;
+    bool realTime = false;
+    double timeScale = 1.0;
+    /** \brief Built-in writer profile subscribed at start ("win-client", "win-server", "none"). */
+    std::string profile = "win-client";
+    ServiceSettings settings;
+    ProviderSettings provider;
+};
+
+/// A requester mistake (field-scenarios.md M1..M17), recorded with the virtual time it happened.
+struct Mistake {
+    std::string id;
+    std::string detail;
+    SimTime at;
+    std::uint32_t session;
+};
+
+class Service : public std::enable_shared_from_this<Service>
+{
+public:
+    explicit Service(ServiceOptions options);
+    ~Service();
+    Service(const Service &) = delete;
+    Service &operator=(const Service &) = delete;
+
+    /** \brief The simulation requester and writer code in this process talks to; made on first use. */
+    static std::shared_ptr<Service> current();
+    /** \brief Replace the current simulation (tests, the scenario runner, VSSSIM_SCENARIO). */
+    static void install(std::shared_ptr<Service> service);
+
+    std::unique_lock<std::recursive_mutex> lock() { return std::unique_lock(mutex_); }
+
+    Scheduler &scheduler() noexcept { return scheduler_; }
+    SimTime now() const noexcept { return clock_->now(); }
+    bool isVirtual() const noexcept { return clock_->isVirtual(); }
+    Rng &rng() noexcept { return rng_; }
+    Trace &trace() noexcept { return trace_; }
+    spdlog::logger &log() noexcept { return *log_; }
+    ServiceSettings &settings() noexcept { return options_.settings; }
+    ProviderSettings &provider() noexcept { return options_.provider; }
+    std::uint64_t seed() const noexcept { return options_.seed; }
+
+    // ---- writers ----
+    WriterRegistry &writers() noexcept { return registry_; }
+    /** \brief Subscribe a writer: it gets a fresh instance id unless one is pinned (R12). */
+    Result<WriterEntry *> subscribe(WriterIdentity identity, WriterHandler &handler, bool pinnedInstance = false);
+    /** \brief A scripted writer: the service owns its handler. */
+    WriterEntry &addScriptedWriter(WriterIdentity identity, bool pinnedInstance, WriterFaults faults,
+                                   WriterMetadata metadata);
+    void unsubscribe(WriterEntry &w);
+    /** \brief The writer's process restarts: new instance id, no records, public status STABLE (Z1). */
+    WriterEntry &restartWriter(WriterEntry &w);
+    /** \brief The writer's process exits: it answers nothing any more (R9). */
+    void vanishWriter(WriterEntry &w);
+
+    // ---- volumes and shadow copies ----
+    std::vector<Volume> &volumes() noexcept { return volumes_; }
+    /** \brief Index of the volume a requester names (C:\, a mount folder, \\?\Volume{guid}\). */
+    std::optional<std::size_t> findVolume(std::wstring_view name) const;
+    std::vector<ShadowCopy> &shadowCopies() noexcept { return shadows_; }
+    long nextDeviceNumber() noexcept { return ++deviceNumber_; }
+
+    // ---- one creation at a time (R18) ----
+    Session *creationRunning() const noexcept { return creation_; }
+    void setCreationRunning(Session *s) noexcept { creation_ = s; }
+    /** \brief A scenario's background creation holds the lock until `until` (S11). */
+    void holdCreationUntil(SimTime until);
+    bool backgroundCreationRunning() const noexcept;
+
+    // ---- faults ----
+    std::vector<CallFault> &callFaults() noexcept { return callFaults_; }
+    /** \brief The injected result of this call of `method`, S_OK when none applies (R17). */
+    HRESULT injectedFault(std::string_view method, bool async);
+    void setNotReady(SimTime until, HRESULT hr) { notReadyUntil_ = until; notReadyHr_ = hr; }
+    HRESULT notReadyResult() const noexcept { return now() < notReadyUntil_ ? notReadyHr_ : S_OK; }
+
+    // ---- session slots (R10): owned here, because a released session's slots stay leftovers ----
+    struct Slot {
+        std::uint32_t writerUid = 0;
+        std::uint32_t session = 0;
+        bool restore = false;
+        bool held = false;
+        SimTime taken{};
+        VSS_ID snapshotSetId{};
+        std::string lastOperation;
+        VSS_WRITER_STATE lastState = VSS_WS_UNKNOWN;
+        HRESULT lastFailure = S_OK;
+        HRESULT lastApplication = S_OK;
+        std::wstring lastMessage;
+    };
+    /** \brief Take a slot of `w` for a session; -1 when none is free (P0, RS0). */
+    int takeSlot(WriterEntry &w, std::uint32_t session, bool restore, const VSS_ID &setId);
+    void freeSlot(int index);
+    Slot &slot(int index) { return slots_[static_cast<std::size_t>(index)]; }
+
+    // ---- sessions ----
+    std::uint32_t registerSession(Session *s);
+    void unregisterSession(Session *s) noexcept;
+    const std::vector<Session *> &sessions() const noexcept { return sessions_; }
+
+    // ---- observation ----
+    void recordMistake(std::string id, std::string detail, std::uint32_t session);
+    const std::vector<Mistake> &mistakes() const noexcept { return mistakes_; }
+    void traceService(std::string_view what, std::string detail);
+
+    // ---- time, as requesters see it ----
+    /** \brief Run the simulation for `d` of virtual time (Sleep on a requester thread, R14). */
+    void advance(SimDuration d);
+    /** \brief Run until nothing is scheduled (end of a scenario), or until `limit`. */
+    void runUntilIdle(SimTime limit);
+    /** \brief Deliver OnVSSShutdown and mark every writer as shutting down. */
+    void shutdown();
+
+private:
+    ServiceOptions options_;
+    std::unique_ptr<Clock> clock_;
+    Scheduler scheduler_;
+    Rng rng_;
+    Trace trace_;
+    std::shared_ptr<spdlog::logger> log_;
+    std::recursive_mutex mutex_;
+    WriterRegistry registry_;
+    std::vector<Volume> volumes_;
+    std::vector<ShadowCopy> shadows_;
+    long deviceNumber_ = 0;
+    Session *creation_ = nullptr;
+    SimTime backgroundCreationUntil_{-1};
+    std::vector<CallFault> callFaults_;
+    SimTime notReadyUntil_{0};
+    HRESULT notReadyHr_ = S_OK;
+    std::vector<Session *> sessions_;
+    std::vector<Slot> slots_;
+    std::uint32_t sessionCounter_ = 0;
+    std::vector<Mistake> mistakes_;
+};
+
+/// The simulation a process gets when it calls the API without installing one: VSSSIM_SCENARIO names
+/// a scenario file, VSSSIM_SEED a seed; otherwise the Windows 10/11 client writer set, seed 0.
+std::shared_ptr<Service> makeDefaultService();
+
+/// Identities of the built-in writer profiles (vssadmin-and-writers.md §4).
+struct ProfileWriter {
+    std::string_view name;
+    VSS_ID classId;
+    std::optional<VSS_ID> pinnedInstance;
+    VSS_USAGE_TYPE usage;
+    std::string_view component;   ///< the component it declares, on C:\ (empty: none)
+};
+/** \brief The writers of a built-in profile in subscription order; empty for "none" or an unknown name. */
+std::vector<ProfileWriter> profileWriters(std::string_view profile);
+std::span<const std::string_view> profileNames();
+
+} // namespace vsssim

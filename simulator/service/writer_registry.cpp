@@ -1,0 +1,62 @@
+#include "service/writer_registry.h"
+
+#include <algorithm>
+
+namespace vsssim {
+
+namespace {
+thread_local EventCall *tCurrentCall = nullptr;
+}
+
+EventCall *currentEventCall() noexcept { return tCurrentCall; }
+
+namespace detail {
+EventCall *exchangeCurrentEventCall(EventCall *call) noexcept
+{
+    EventCall *previous = tCurrentCall;
+    tCurrentCall = call;
+    return previous;
+}
+} // namespace detail
+
+WriterEntry &WriterRegistry::add(std::unique_ptr<WriterEntry> entry)
+{
+    entry->uid = nextUid_++;
+    writers_.push_back(std::move(entry));
+    return *writers_.back();
+}
+
+std::vector<WriterEntry *> WriterRegistry::subscribed() const
+{
+    std::vector<WriterEntry *> out;
+    for (const auto &w : writers_)
+        if (w->subscribed && !w->vanished)
+            out.push_back(w.get());
+    return out;
+}
+
+WriterEntry *WriterRegistry::find(std::uint32_t uid) const noexcept
+{
+    for (const auto &w : writers_)
+        if (w->uid == uid)
+            return w.get();
+    return nullptr;
+}
+
+WriterEntry *WriterRegistry::findInstance(const VSS_ID &instanceId) const noexcept
+{
+    for (const auto &w : writers_)
+        if (w->identity.instanceId == instanceId && !w->vanished)
+            return w.get();
+    return nullptr;
+}
+
+void WriterRegistry::moveToEnd(WriterEntry &w)
+{
+    auto it = std::find_if(writers_.begin(), writers_.end(), [&](const auto &p) { return p.get() == &w; });
+    if (it == writers_.end())
+        return;
+    std::rotate(it, it + 1, writers_.end());
+}
+
+} // namespace vsssim
