@@ -19,7 +19,7 @@ inline std::shared_ptr<Service> makeService(std::string profile = "win-client", 
 {
     ServiceOptions o;
     o.seed = seed;
-    o.profile = std::move(profile);
+    o.profiles = {std::move(profile)};
     if (tweak)
         tweak(o);
     auto svc = std::make_shared<Service>(std::move(o));

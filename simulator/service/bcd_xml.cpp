@@ -1,234 +1,24 @@
 #include "service/bcd_xml.h"
 
-#include <cwctype>
-#include <map>
 #include <optional>
 
-#include <fmt/format.h>
-
-#include "core/guid.h"
+#include "service/xml.h"
 
 namespace vsssim {
 
 namespace {
 
+using xml::Attributes;
+using xml::guidAttr;
+using xml::guidText;
+using xml::number;
+using xml::optionalAttr;
+using xml::put;
+using xml::putOptional;
+using xml::Reader;
+
 constexpr std::wstring_view kRoot = L"VssSimBackupComponents";
 constexpr std::wstring_view kComponent = L"Component";
-
-std::wstring escape(std::wstring_view s)
-{
-    std::wstring out;
-    for (wchar_t c : s) {
-        switch (c) {
-        case L'&': out += L"&amp;"; break;
-        case L'<': out += L"&lt;"; break;
-        case L'>': out += L"&gt;"; break;
-        case L'"': out += L"&quot;"; break;
-        default:
-            if (c < 0x20 || c > 0x7e) {
-                const std::string ref = fmt::format("&#x{:x};", static_cast<std::uint32_t>(c));
-                out.append(ref.begin(), ref.end());
-            } else {
-                out += c;
-            }
-        }
-    }
-    return out;
-}
-
-std::wstring wide(std::string_view s) { return std::wstring(s.begin(), s.end()); }
-
-std::wstring guidText(const GUID &g) { return wide(formatGuid(g)); }
-
-using Attributes = std::map<std::wstring, std::wstring>;
-
-struct Element {
-    std::wstring name;
-    Attributes attributes;
-};
-
-class Reader
-{
-public:
-    explicit Reader(std::wstring_view text) : s_(text) {}
-
-    std::optional<std::string> error() const { return error_; }
-
-    bool atEnd()
-    {
-        skipSpace();
-        return pos_ >= s_.size();
-    }
-
-    /// `<Name a="v" ...>` or `<Name .../>`, or `</Name>` (returned with a leading '/').
-    std::optional<Element> next()
-    {
-        skipSpace();
-        if (pos_ >= s_.size() || s_[pos_] != L'<')
-            return bad("expected '<'");
-        ++pos_;
-        if (s_.compare(pos_, 4, L"?xml") == 0) {  // declaration: skip
-            const std::size_t end = s_.find(L"?>", pos_);
-            if (end == std::wstring_view::npos)
-                return bad("unterminated XML declaration");
-            pos_ = end + 2;
-            return next();
-        }
-        Element e;
-        if (pos_ < s_.size() && s_[pos_] == L'/') {
-            e.name = L"/";
-            ++pos_;
-        }
-        e.name += name();
-        if (e.name.empty() || e.name == L"/")
-            return bad("expected an element name");
-        for (;;) {
-            skipSpace();
-            if (pos_ >= s_.size())
-                return bad("unterminated element");
-            if (s_[pos_] == L'>') {
-                ++pos_;
-                return e;
-            }
-            if (s_.compare(pos_, 2, L"/>") == 0) {
-                pos_ += 2;
-                e.attributes[L"/"] = L"";  // self-closing
-                return e;
-            }
-            std::wstring key = name();
-            if (key.empty())
-                return bad("expected an attribute name");
-            skipSpace();
-            if (pos_ >= s_.size() || s_[pos_] != L'=')
-                return bad("expected '=' after an attribute name");
-            ++pos_;
-            skipSpace();
-            if (pos_ >= s_.size() || s_[pos_] != L'"')
-                return bad("expected a quoted attribute value");
-            ++pos_;
-            const std::size_t end = s_.find(L'"', pos_);
-            if (end == std::wstring_view::npos)
-                return bad("unterminated attribute value");
-            auto value = unescape(s_.substr(pos_, end - pos_));
-            if (!value)
-                return bad("bad character reference");
-            if (!e.attributes.emplace(std::move(key), std::move(*value)).second)
-                return bad("duplicate attribute");
-            pos_ = end + 1;
-        }
-    }
-
-private:
-    void skipSpace()
-    {
-        while (pos_ < s_.size() && std::iswspace(static_cast<wint_t>(s_[pos_])))
-            ++pos_;
-    }
-    std::wstring name()
-    {
-        const std::size_t start = pos_;
-        while (pos_ < s_.size() && (std::iswalnum(static_cast<wint_t>(s_[pos_])) || s_[pos_] == L'_'))
-            ++pos_;
-        return std::wstring(s_.substr(start, pos_ - start));
-    }
-    static std::optional<std::wstring> unescape(std::wstring_view v)
-    {
-        std::wstring out;
-        for (std::size_t i = 0; i < v.size(); ++i) {
-            if (v[i] != L'&') {
-                out += v[i];
-                continue;
-            }
-            const std::size_t semi = v.find(L';', i);
-            if (semi == std::wstring_view::npos)
-                return std::nullopt;
-            const std::wstring_view ref = v.substr(i + 1, semi - i - 1);
-            if (ref == L"amp") out += L'&';
-            else if (ref == L"lt") out += L'<';
-            else if (ref == L"gt") out += L'>';
-            else if (ref == L"quot") out += L'"';
-            else if (ref == L"apos") out += L'\'';
-            else if (ref.size() > 1 && ref[0] == L'#' && ref[1] == L'x') {
-                std::uint32_t code = 0;
-                if (ref.size() == 2 || ref.size() > 10)
-                    return std::nullopt;
-                for (wchar_t c : ref.substr(2)) {
-                    const int d = std::iswdigit(static_cast<wint_t>(c)) ? c - L'0'
-                                  : (c >= L'a' && c <= L'f') ? c - L'a' + 10 : -1;
-                    if (d < 0)
-                        return std::nullopt;
-                    code = code * 16 + static_cast<std::uint32_t>(d);
-                }
-                out += static_cast<wchar_t>(code);
-            } else {
-                return std::nullopt;
-            }
-            i = semi;
-        }
-        return out;
-    }
-    std::nullopt_t bad(std::string what)
-    {
-        if (!error_)
-            error_ = fmt::format("{} at character {}", what, pos_);
-        return std::nullopt;
-    }
-
-    std::wstring_view s_;
-    std::size_t pos_ = 0;
-    std::optional<std::string> error_;
-};
-
-void put(std::wstring &out, std::wstring_view key, std::wstring_view value)
-{
-    out += L' ';
-    out += key;
-    out += L"=\"";
-    out += escape(value);
-    out += L'"';
-}
-
-void putOptional(std::wstring &out, std::wstring_view key, const std::optional<std::wstring> &value)
-{
-    if (value)
-        put(out, key, *value);
-}
-
-std::optional<std::wstring> optionalAttr(const Attributes &a, const wchar_t *key)
-{
-    auto it = a.find(key);
-    return it == a.end() ? std::nullopt : std::optional<std::wstring>(it->second);
-}
-
-std::optional<long long> number(const Attributes &a, const wchar_t *key)
-{
-    auto it = a.find(key);
-    if (it == a.end() || it->second.empty())
-        return std::nullopt;
-    long long v = 0;
-    bool negative = false;
-    std::size_t i = 0;
-    if (it->second[0] == L'-') {
-        negative = true;
-        i = 1;
-    }
-    if (i == it->second.size())
-        return std::nullopt;
-    for (; i < it->second.size(); ++i) {
-        if (!std::iswdigit(static_cast<wint_t>(it->second[i])) || v > 1'000'000'000'000LL)
-            return std::nullopt;
-        v = v * 10 + (it->second[i] - L'0');
-    }
-    return negative ? -v : v;
-}
-
-std::optional<GUID> guidAttr(const Attributes &a, const wchar_t *key)
-{
-    auto it = a.find(key);
-    if (it == a.end())
-        return std::nullopt;
-    return parseGuid(std::wstring_view(it->second));
-}
 
 } // namespace
 
@@ -275,7 +65,7 @@ Result<BcdDocument> parseBcdXml(std::wstring_view xml)
     auto root = reader.next();
     if (!root)
         return invalid(reader.error().value_or("empty"));
-    if (root->name != kRoot)
+    if (root->closing || root->name != kRoot)
         return invalid("the root element is not " + std::string(kRoot.begin(), kRoot.end()));
     if (optionalAttr(root->attributes, L"version") != std::optional<std::wstring>(L"1"))
         return invalid("unsupported version");
@@ -294,9 +84,9 @@ Result<BcdDocument> parseBcdXml(std::wstring_view xml)
         auto e = reader.next();
         if (!e)
             return invalid(reader.error().value_or("truncated"));
-        if (e->name == L"/" + std::wstring(kRoot))
+        if (e->closing && e->name == kRoot)
             break;
-        if (e->name != kComponent)
+        if (e->closing || e->name != kComponent)
             return invalid("unexpected element");
         const Attributes &a = e->attributes;
         ComponentRecord c;

@@ -96,6 +96,32 @@ struct RestoreSubcomponent {
     bool repair = false;
 };
 
+/// IVssComponent::AddPartialFile: only ranges of a file are backed up.
+struct PartialFile {
+    std::wstring path;
+    std::wstring filename;
+    std::wstring ranges;
+    std::wstring metadata;
+};
+
+/// IVssComponent::AddDirectedTarget: a restore remaps a file, or ranges of it, to another place.
+struct DirectedTarget {
+    std::wstring sourcePath;
+    std::wstring sourceFilename;
+    std::wstring sourceRanges;
+    std::wstring destinationPath;
+    std::wstring destinationFilename;
+    std::wstring destinationRanges;
+};
+
+/// IVssComponent::AddDifferencedFilesByLastModifyTime: whole files backed up if modified since then.
+struct DifferencedFiles {
+    std::wstring path;
+    std::wstring filespec;
+    bool recursive = false;
+    FILETIME lastModifyTime{};
+};
+
 /// One component the requester added (backup) or that a restore selects; IVssComponent reads it.
 struct ComponentRecord {
     VSS_ID instanceId{};
@@ -118,6 +144,9 @@ struct ComponentRecord {
     std::vector<RestoreSubcomponent> subcomponents;
     std::vector<FileSpec> alternateMappings, newTargets;
     std::optional<Failure> failure;   ///< IVssComponentEx2::SetFailure
+    std::vector<PartialFile> partialFiles;
+    std::vector<DirectedTarget> directedTargets;
+    std::vector<DifferencedFiles> differencedFiles;
 };
 
 // ---- Volumes and shadow copies ----

@@ -63,27 +63,38 @@ Service::Service(ServiceOptions options)
         v.guidPath = L"\\\\?\\Volume" + std::wstring(text.begin(), text.end()) + L"\\";
         volumes_.push_back(std::move(v));
     }
-    for (const ProfileWriter &p : profileWriters(options_.profile)) {
-        WriterIdentity id;
-        id.classId = p.classId;
-        id.instanceId = p.pinnedInstance.value_or(GUID{});
-        id.name = std::string(p.name);
-        id.wideName = std::wstring(p.name.begin(), p.name.end());
-        id.usage = p.usage;
-        id.source = VSS_ST_OTHER;
-        id.level = VSS_APP_SYSTEM;
-        WriterMetadata md;
-        if (!p.component.empty()) {
-            ComponentDecl c;
-            c.name = std::wstring(p.component.begin(), p.component.end());
-            c.files.push_back(FileSpec{L"C:\\Windows\\" + c.name, L"*", true, {}, VSS_FSBT_ALL_BACKUP_REQUIRED | VSS_FSBT_ALL_SNAPSHOT_REQUIRED});
-            md.components.push_back(std::move(c));
-        }
-        addScriptedWriter(std::move(id), p.pinnedInstance.has_value(), {}, std::move(md));
-    }
+    for (const std::string &profile : options_.profiles)
+        for (const ProfileWriter &p : profileWriters(profile))
+            addScriptedWriter(profileIdentity(p), p.pinnedInstance.has_value(), {}, profileMetadata(p));
 }
 
 Service::~Service() = default;
+
+WriterIdentity profileIdentity(const ProfileWriter &p)
+{
+    WriterIdentity id;
+    id.classId = p.classId;
+    id.instanceId = p.pinnedInstance.value_or(GUID{});
+    id.name = std::string(p.name);
+    id.wideName = std::wstring(p.name.begin(), p.name.end());
+    id.usage = p.usage;
+    id.source = VSS_ST_OTHER;
+    id.level = VSS_APP_SYSTEM;
+    return id;
+}
+
+WriterMetadata profileMetadata(const ProfileWriter &p)
+{
+    WriterMetadata md;
+    if (!p.component.empty()) {
+        ComponentDecl c;
+        c.name = std::wstring(p.component.begin(), p.component.end());
+        c.files.push_back(FileSpec{L"C:\\Windows\\" + c.name + L"\\", L"*", true, {},
+                                   VSS_FSBT_ALL_BACKUP_REQUIRED | VSS_FSBT_ALL_SNAPSHOT_REQUIRED});
+        md.components.push_back(std::move(c));
+    }
+    return md;
+}
 
 std::shared_ptr<Service> Service::current()
 {

@@ -31,8 +31,8 @@ struct ServiceOptions {
     std::uint64_t seed = 0;
     bool realTime = false;
     double timeScale = 1.0;
-    /** \brief Built-in writer profile subscribed at start ("win-client", "win-server", "none"). */
-    std::string profile = "win-client";
+    /** \brief Built-in writer profiles subscribed at start ("win-client", "win-server", "sql", "none"...). */
+    std::vector<std::string> profiles{"win-client"};
     ServiceSettings settings;
     ProviderSettings provider;
 };
@@ -179,5 +179,8 @@ struct ProfileWriter {
 /** \brief The writers of a built-in profile in subscription order; empty for "none" or an unknown name. */
 std::vector<ProfileWriter> profileWriters(std::string_view profile);
 std::span<const std::string_view> profileNames();
+/** \brief The identity and metadata a profile writer subscribes with (one component on C:\ if it declares one). */
+WriterIdentity profileIdentity(const ProfileWriter &p);
+WriterMetadata profileMetadata(const ProfileWriter &p);
 
 } // namespace vsssim

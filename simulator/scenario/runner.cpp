@@ -1,0 +1,579 @@
+#include "scenario/runner.h"
+
+#include <algorithm>
+#include <cstdlib>
+#include <map>
+
+#include <fmt/format.h>
+
+#include "core/guid.h"
+#include "core/names.h"
+#include "core/rng.h"
+#include "service/session.h"
+
+namespace vsssim {
+
+namespace {
+
+std::wstring wide(std::string_view s) { return std::wstring(s.begin(), s.end()); }
+
+std::string narrow(std::wstring_view w)
+{
+    std::string s;
+    for (wchar_t c : w)
+        s += c < 0x80 ? static_cast<char>(c) : '?';
+    return s;
+}
+
+std::string hrText(HRESULT hr) { return fmt::format("{}", Hr{hr}); }
+
+void applyWriterSettings(WriterIdentity &id, WriterMetadata &md, const ScenarioWriter &sw)
+{
+    if (sw.classId)
+        id.classId = *sw.classId;
+    if (sw.instanceId)
+        id.instanceId = *sw.instanceId;
+    if (sw.instanceName)
+        id.instanceName = *sw.instanceName;
+    if (sw.usage)
+        id.usage = *sw.usage;
+    if (sw.freezeTimeout)
+        id.freezeTimeout = *sw.freezeTimeout;
+    if (sw.components)
+        md.components = *sw.components;
+}
+
+WriterFaults faultsOf(const ScenarioWriter &sw)
+{
+    WriterFaults f = sw.faults;
+    if (sw.identifyFails) {
+        EventFault e;
+        e.event = Input::Identify;
+        e.fail = true;
+        e.veto = true;
+        f.events.push_back(e);
+    }
+    return f;
+}
+
+} // namespace
+
+std::uint64_t effectiveSeed(const Scenario &scenario, const RunOptions &options)
+{
+    if (options.seed)
+        return *options.seed;
+    std::uint64_t seed = 0;
+    if (parseSeed(std::getenv("VSSSIM_SEED"), seed))
+        return seed;
+    return scenario.seed;
+}
+
+std::shared_ptr<Service> buildService(const Scenario &scenario, std::uint64_t seed)
+{
+    ServiceOptions options;
+    options.seed = seed;
+    options.realTime = scenario.realTime;
+    options.timeScale = scenario.timeScale;
+    options.profiles = {};
+    options.settings = scenario.settings;
+    options.provider = scenario.provider;
+    auto svc = std::make_shared<Service>(std::move(options));
+
+    // Profile writers first, in profile order, each with the scenario's changes; then new writers.
+    std::vector<const ScenarioWriter *> used;
+    for (const std::string &profile : scenario.profiles)
+        for (const ProfileWriter &p : profileWriters(profile)) {
+            WriterIdentity id = profileIdentity(p);
+            WriterMetadata md = profileMetadata(p);
+            WriterFaults faults;
+            bool pinned = p.pinnedInstance.has_value();
+            for (const ScenarioWriter &sw : scenario.writers)
+                if (sw.name == p.name) {
+                    applyWriterSettings(id, md, sw);
+                    faults = faultsOf(sw);
+                    pinned = pinned || sw.instanceId.has_value();
+                    used.push_back(&sw);
+                }
+            svc->addScriptedWriter(std::move(id), pinned, std::move(faults), std::move(md));
+        }
+    for (const ScenarioWriter &sw : scenario.writers) {
+        if (std::find(used.begin(), used.end(), &sw) != used.end())
+            continue;
+        WriterIdentity id;
+        id.name = sw.name;
+        id.wideName = wide(sw.name);
+        id.source = VSS_ST_OTHER;
+        WriterMetadata md;
+        applyWriterSettings(id, md, sw);
+        svc->addScriptedWriter(std::move(id), sw.instanceId.has_value(), faultsOf(sw), std::move(md));
+    }
+    for (const Volume &v : scenario.volumes) {
+        auto it = std::find_if(svc->volumes().begin(), svc->volumes().end(), [&](const Volume &x) { return x.name == v.name; });
+        if (it == svc->volumes().end()) {
+            Volume added = v;
+            if (added.guidPath.empty())
+                added.guidPath = L"\\\\?\\Volume" + wide(formatGuid(svc->rng().guid())) + L"\\";
+            svc->volumes().push_back(std::move(added));
+        } else {
+            it->mountPoints = v.mountPoints;
+            it->addFault = v.addFault;
+            it->supportFault = v.supportFault;
+            it->maxShadowCopies = v.maxShadowCopies;
+        }
+    }
+    svc->callFaults() = scenario.callFaults;
+    if (scenario.notReadyFor) {
+        svc->setNotReady(*scenario.notReadyFor, scenario.notReadyResult);
+        svc->traceService("restart", "the VSS service restarted: not ready for " + formatSimTime(*scenario.notReadyFor).substr(2));
+    }
+    return svc;
+}
+
+namespace {
+
+Step step(std::string call, std::string label = {})
+{
+    Step s;
+    s.call = std::move(call);
+    s.label = label.empty() ? s.call : std::move(label);
+    return s;
+}
+
+/// The correct requester of behavior.md §2: status after PrepareForBackup, DoSnapshotSet and
+/// BackupComplete; AbortBackup and release when DoSnapshotSet fails; never BackupComplete then.
+std::vector<Step> backupScript(const Scenario &sc)
+{
+    std::vector<Step> s;
+    s.push_back(step("InitializeForBackup"));
+    if (sc.context != VSS_CTX_BACKUP)
+        s.push_back(step("SetContext"));
+    s.push_back(step("SetBackupState"));
+    s.push_back(step("GatherWriterMetadata"));
+    if (sc.componentMode)
+        s.push_back(step("SelectAllComponents"));
+    s.push_back(step("StartSnapshotSet"));
+    for (const std::wstring &v : sc.snapshotVolumes) {
+        Step add = step("AddToSnapshotSet");
+        add.volume = v;
+        s.push_back(add);
+    }
+    s.push_back(step("PrepareForBackup"));
+    s.push_back(step("GatherWriterStatus", "after-prepare"));
+    s.push_back(step("DoSnapshotSet"));
+    s.push_back(step("GatherWriterStatus", "after-snapshot"));
+    s.push_back(step("SaveAsXML"));
+    s.push_back(step("SetBackupSucceededAll"));
+    s.push_back(step("BackupComplete"));
+    s.push_back(step("GatherWriterStatus", "after-complete"));
+    s.push_back(step("Release"));
+    s.push_back(step("ListWriters", "after-release"));
+    return s;
+}
+
+std::vector<Step> restoreScript(const Scenario &sc)
+{
+    std::vector<Step> s = backupScript(sc);
+    s.push_back(step("InitializeForRestore"));
+    s.push_back(step("GatherWriterMetadata", "restore-metadata"));
+    s.push_back(step("SelectAllForRestore"));
+    s.push_back(step("PreRestore"));
+    s.push_back(step("GatherWriterStatus", "after-prerestore"));
+    Step files = step("SetFileRestoreStatusAll");
+    files.restoreStatus = VSS_RS_ALL;
+    s.push_back(files);
+    s.push_back(step("PostRestore"));
+    s.push_back(step("GatherWriterStatus", "after-postrestore"));
+    s.push_back(step("Release", "restore-release"));
+    s.push_back(step("ListWriters", "after-restore"));
+    return s;
+}
+
+class Run
+{
+public:
+    Run(const Scenario &sc, std::uint64_t seed) : sc_(sc), svc_(buildService(sc, seed))
+    {
+        report_.scenario = sc.name;
+        report_.path = sc.path;
+        report_.seed = seed;
+    }
+
+    RunReport execute()
+    {
+        std::vector<Step> steps = sc_.steps;
+        if (steps.empty()) {
+            if (sc_.script == "backup")
+                steps = backupScript(sc_);
+            else if (sc_.script == "restore")
+                steps = restoreScript(sc_);
+            else if (sc_.script == "observer")
+                steps = {step("ListWriters")};
+        }
+        auto lock = svc_->lock();
+        newRequester();
+        bool skipToRelease = false;
+        for (const Step &st : steps) {
+            // A correct requester stops after a failed DoSnapshotSet: AbortBackup, release (§2).
+            if (skipToRelease && st.call != "Release" && st.call != "ListWriters" && sc_.steps.empty())
+                continue;
+            const HRESULT hr = exec(st);
+            report_.stepLog.push_back(fmt::format("{} {} -> {}", formatSimTime(svc_->now()), st.label, hrText(hr)));
+            if (st.expect && *st.expect != hr)
+                fail(st.pos, fmt::format("{}: result", st.label), hrText(*st.expect), hrText(hr));
+            check(st.label, hr);
+            if (sc_.steps.empty() && st.call == "DoSnapshotSet" && FAILED(hr)) {
+                skipToRelease = true;
+                exec(step("GatherWriterStatus", "after-snapshot"));
+                check("after-snapshot", S_OK);
+                exec(step("AbortBackup"));
+                check("AbortBackup", S_OK);
+            }
+        }
+        session_->release();
+        // Let BackupShutdown handlers return and leftover slots be reclaimed (R10: two days).
+        svc_->runUntilIdle(svc_->now() + std::chrono::hours(72));
+        check("", S_OK);
+        report_.golden = svc_->trace().golden();
+        report_.jsonTrace = svc_->trace().jsonLines();
+        report_.traceHash = svc_->trace().hash();
+        report_.virtualEnd = svc_->now();
+        report_.mistakes = svc_->mistakes();
+        report_.passed = report_.failures.empty();
+        return std::move(report_);
+    }
+
+private:
+    void newRequester()
+    {
+        if (session_)
+            session_->release();
+        session_ = std::make_shared<Session>(svc_);
+    }
+
+    HRESULT wait(Result<AsyncPtr> r, bool async)
+    {
+        if (!r)
+            return r.hr();
+        pending_ = *r;
+        if (async)
+            return S_OK;
+        session_->wait(*pending_, std::nullopt);
+        return pending_->result;
+    }
+
+    WriterEntry *writerNamed(const std::string &name)
+    {
+        for (const auto &w : svc_->writers().all())
+            if (w->identity.name == name && !w->vanished)
+                return w.get();
+        return nullptr;
+    }
+
+    std::vector<VSS_ID> classIds(const Step &st)
+    {
+        std::vector<VSS_ID> ids;
+        for (const std::string &n : st.writers)
+            if (WriterEntry *w = writerNamed(n))
+                ids.push_back(w->identity.classId);
+        return ids;
+    }
+
+    void holdStatus()
+    {
+        held_.clear();
+        auto count = session_->writerStatusCount();
+        if (!count)
+            return;
+        for (UINT i = 0; i < *count; ++i)
+            held_.push_back(**session_->writerStatus(i));
+    }
+
+    HRESULT exec(const Step &st)
+    {
+        Session &s = *session_;
+        const std::string &c = st.call;
+        if (c == "InitializeForBackup")
+            return s.initializeForBackup().hr();
+        if (c == "InitializeForRestore")
+            return s.initializeForRestore(savedBcd_).hr();
+        if (c == "SetContext")
+            return s.setContext(st.context.value_or(sc_.context)).hr();
+        if (c == "SetBackupState")
+            return s.setBackupState(st.selectComponents.value_or(sc_.componentMode), st.bootable.value_or(false),
+                                    st.backupType.value_or(sc_.backupType), false).hr();
+        if (c == "DisableWriterClasses") {
+            auto ids = classIds(st);
+            return s.disableWriterClasses(ids.data(), static_cast<UINT>(ids.size())).hr();
+        }
+        if (c == "EnableWriterClasses") {
+            auto ids = classIds(st);
+            return s.enableWriterClasses(ids.data(), static_cast<UINT>(ids.size())).hr();
+        }
+        if (c == "DisableWriterInstances") {
+            std::vector<VSS_ID> ids;
+            for (const std::string &n : st.writers)
+                if (WriterEntry *w = writerNamed(n))
+                    ids.push_back(w->identity.instanceId);
+            return s.disableWriterInstances(ids.data(), static_cast<UINT>(ids.size())).hr();
+        }
+        if (c == "GatherWriterMetadata")
+            return wait(s.gatherWriterMetadata(), st.async);
+        if (c == "FreeWriterMetadata")
+            return s.freeWriterMetadata().hr();
+        if (c == "SelectAllComponents")
+            return selectAll();
+        if (c == "StartSnapshotSet")
+            return s.startSnapshotSet().hr();
+        if (c == "AddToSnapshotSet") {
+            if (!st.volume.empty())
+                return s.addToSnapshotSet(st.volume, GUID_NULL).hr();
+            HRESULT hr = S_OK;
+            for (const std::wstring &v : sc_.snapshotVolumes)
+                if (HRESULT r = s.addToSnapshotSet(v, GUID_NULL).hr(); FAILED(r))
+                    hr = r;
+            return hr;
+        }
+        if (c == "PrepareForBackup")
+            return wait(s.prepareForBackup(), st.async);
+        if (c == "DoSnapshotSet")
+            return wait(s.doSnapshotSet(), st.async);
+        if (c == "BackupComplete")
+            return wait(s.backupComplete(), st.async);
+        if (c == "GatherWriterStatus") {
+            const HRESULT hr = wait(s.gatherWriterStatus(), st.async);
+            holdStatus();
+            return hr;
+        }
+        if (c == "FreeWriterStatus")
+            return s.freeWriterStatus().hr();
+        if (c == "AbortBackup")
+            return s.abortBackup().hr();
+        if (c == "SaveAsXML") {
+            auto xml = s.saveAsXml();
+            if (xml)
+                savedBcd_ = *xml;
+            return xml.hr();
+        }
+        if (c == "SetBackupSucceededAll")
+            return setBackupSucceededAll(st);
+        if (c == "PreRestore")
+            return wait(s.preRestore(), st.async);
+        if (c == "PostRestore")
+            return wait(s.postRestore(), st.async);
+        if (c == "SelectAllForRestore") {
+            HRESULT hr = S_OK;
+            for (const ComponentRecord &rec : std::vector<ComponentRecord>(s.components())) {
+                auto r = s.restoreComponent(rec.writerId, rec.logicalPath, rec.name, nullptr);
+                if (r)
+                    (*r)->selectedForRestore = true;
+                else
+                    hr = r.hr();
+            }
+            return hr;
+        }
+        if (c == "SetFileRestoreStatusAll") {
+            HRESULT hr = S_OK;
+            for (ComponentRecord &rec : s.components())
+                if (rec.selectedForRestore)
+                    if (auto r = s.setFileRestoreStatus(rec, st.restoreStatus.value_or(VSS_RS_ALL)); !r)
+                        hr = r.hr();
+            return hr;
+        }
+        if (c == "Release" || c == "NewRequester") {
+            newRequester();
+            return S_OK;
+        }
+        if (c == "Sleep") {
+            svc_->advance(st.duration.value_or(SimDuration{0}));
+            return S_OK;
+        }
+        if (c == "Wait") {
+            if (!pending_)
+                return E_UNEXPECTED;
+            session_->wait(*pending_, st.duration);
+            return pending_->done() && FAILED(pending_->result) ? pending_->result : S_OK;
+        }
+        if (c == "QueryStatus")
+            return pending_ ? session_->queryStatus(*pending_) : E_UNEXPECTED;
+        if (c == "Cancel")
+            return pending_ ? session_->cancel(*pending_) : E_UNEXPECTED;
+        if (c == "RestartWriter" || c == "VanishWriter") {
+            WriterEntry *w = writerNamed(st.writer);
+            if (!w)
+                return VSS_E_OBJECT_NOT_FOUND;
+            if (c == "RestartWriter")
+                svc_->restartWriter(*w);
+            else
+                svc_->vanishWriter(*w);
+            return S_OK;
+        }
+        if (c == "BackgroundSnapshot") {
+            svc_->holdCreationUntil(svc_->now() + st.duration.value_or(SimDuration{0}));
+            return S_OK;
+        }
+        if (c == "ListWriters")
+            return listWriters();
+        return E_NOTIMPL;
+    }
+
+    HRESULT selectAll()
+    {
+        Session &s = *session_;
+        auto count = s.writerMetadataCount();
+        if (!count)
+            return count.hr();
+        HRESULT hr = S_OK;
+        for (UINT i = 0; i < *count; ++i) {
+            const ListedWriter *l = *s.writerMetadata(i);
+            for (const ComponentDecl &decl : l->metadata.components) {
+                // Like DiskShadow: a component that needs a volume outside the set is excluded.
+                bool onSet = true;
+                for (const auto *files : {&decl.files, &decl.logFiles})
+                    for (const FileSpec &f : *files) {
+                        bool any = false;
+                        for (const std::wstring &v : sc_.snapshotVolumes)
+                            any = any || (f.path.size() >= v.size() && std::equal(v.begin(), v.end(), f.path.begin(),
+                                [](wchar_t a, wchar_t b) { return std::towlower(a) == std::towlower(b); }));
+                        onSet = onSet && any;
+                    }
+                if (!onSet || !decl.selectable)
+                    continue;
+                if (auto r = s.addComponent(l->identity.instanceId, l->identity.classId, decl.type, decl.logicalPath, decl.name); !r)
+                    hr = r.hr();
+            }
+        }
+        return hr;
+    }
+
+    HRESULT setBackupSucceededAll(const Step &st)
+    {
+        Session &s = *session_;
+        HRESULT hr = S_OK;
+        for (const ComponentRecord &rec : std::vector<ComponentRecord>(s.components())) {
+            bool ok = true;
+            if (st.succeeded) {
+                ok = *st.succeeded;
+            } else {
+                // A correct requester marks a writer's components failed when its status says so (M3).
+                for (const StatusEntry &e : held_)
+                    if (e.instanceId == rec.instanceId)
+                        ok = e.failure == S_OK && e.state == VSS_WS_WAITING_FOR_BACKUP_COMPLETE;
+            }
+            if (auto r = s.setBackupSucceeded(rec.instanceId, rec.writerId, rec.type, rec.logicalPath, rec.name, ok); !r)
+                hr = r.hr();
+        }
+        return hr;
+    }
+
+    /// vssadmin's view: an observer session of its own (Identify + gather), public statuses.
+    HRESULT listWriters()
+    {
+        auto observer = std::make_shared<Session>(svc_);
+        HRESULT hr = observer->initializeForBackup().hr();
+        if (SUCCEEDED(hr)) {
+            auto op = observer->gatherWriterMetadata();
+            if (op) {
+                observer->wait(**op, std::nullopt);
+                auto status = observer->gatherWriterStatus();
+                if (status) {
+                    observer->wait(**status, std::nullopt);
+                    hr = (*status)->result;
+                    held_.clear();
+                    if (auto count = observer->writerStatusCount())
+                        for (UINT i = 0; i < *count; ++i)
+                            held_.push_back(**observer->writerStatus(i));
+                } else {
+                    hr = status.hr();
+                }
+            } else {
+                hr = op.hr();
+            }
+        }
+        observer->release();
+        return hr;
+    }
+
+    void fail(const SourcePos &pos, std::string what, std::string expected, std::string got)
+    {
+        report_.failures.push_back(ExpectationFailure{pos, std::move(what), std::move(expected), std::move(got)});
+    }
+
+    void check(const std::string &label, HRESULT result)
+    {
+        int &seen = occurrences_[label];
+        ++seen;
+        for (const Expectation &e : sc_.expectations) {
+            if (e.after != label || (!label.empty() && e.occurrence != seen))
+                continue;
+            ++report_.expectationsChecked;
+            const std::string where = label.empty() ? std::string("at the end") : "after " + label;
+            if (e.result && *e.result != result)
+                fail(e.pos, where + ": result", hrText(*e.result), hrText(result));
+            if (e.count && *e.count != held_.size())
+                fail(e.pos, where + ": writer count", std::to_string(*e.count), std::to_string(held_.size()));
+            if (!e.writer.empty())
+                checkWriter(e, where);
+            if (!e.events.empty()) {
+                std::vector<std::string> got;
+                for (const TraceRecord &t : svc_->trace().records())
+                    if (t.kind == TraceKind::Deliver && t.actor == e.writer)
+                        got.emplace_back(t.what);
+                if (got != e.events)
+                    fail(e.pos, where + ": events of " + e.writer, fmt::format("{}", fmt::join(e.events, ", ")),
+                         fmt::format("{}", fmt::join(got, ", ")));
+            }
+            for (const std::string &id : e.mistakes) {
+                const bool found = std::any_of(svc_->mistakes().begin(), svc_->mistakes().end(),
+                                               [&](const Mistake &m) { return m.id == id; });
+                if (!found)
+                    fail(e.pos, where + ": requester mistake", id, "not detected");
+            }
+        }
+    }
+
+    void checkWriter(const Expectation &e, const std::string &where)
+    {
+        const std::wstring name = wide(e.writer);
+        const StatusEntry *entry = nullptr;
+        for (const StatusEntry &s : held_)
+            if (s.name == name)
+                entry = &s;
+        const std::string who = where + ": " + e.writer;
+        if (e.listed && *e.listed != (entry != nullptr)) {
+            fail(e.pos, who + " listed", *e.listed ? "listed" : "absent", entry ? "listed" : "absent");
+            return;
+        }
+        if (!entry) {
+            if (e.state || e.failure || e.applicationCode || e.message)
+                fail(e.pos, who, "a status entry", "absent from the status list");
+            return;
+        }
+        if (e.state && *e.state != entry->state)
+            fail(e.pos, who + " state", std::string(writerStateName(*e.state)), std::string(writerStateName(entry->state)));
+        if (e.failure && *e.failure != entry->failure)
+            fail(e.pos, who + " failure", hrText(*e.failure), hrText(entry->failure));
+        if (e.applicationCode && *e.applicationCode != entry->hrApplication)
+            fail(e.pos, who + " application code", hrText(*e.applicationCode), hrText(entry->hrApplication));
+        if (e.message && (!entry->message || *entry->message != *e.message))
+            fail(e.pos, who + " message", "'" + narrow(*e.message) + "'", entry->message ? "'" + narrow(*entry->message) + "'" : "NULL");
+    }
+
+    const Scenario &sc_;
+    std::shared_ptr<Service> svc_;
+    std::shared_ptr<Session> session_;
+    AsyncPtr pending_;
+    std::vector<StatusEntry> held_;
+    std::wstring savedBcd_;
+    std::map<std::string, int> occurrences_;
+    RunReport report_;
+};
+
+} // namespace
+
+RunReport runScenario(const Scenario &scenario, const RunOptions &options)
+{
+    Run run(scenario, effectiveSeed(scenario, options));
+    return run.execute();
+}
+
+} // namespace vsssim

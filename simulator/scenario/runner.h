@@ -1,0 +1,52 @@
+// Replays a scenario on a fresh simulated service: its writers, its faults, its scripted requester,
+// then checks its expectations. Same file and seed → byte-identical trace.
+#pragma once
+#include "private.h"
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "scenario/scenario.h"
+#include "service/service.h"
+
+namespace vsssim {
+
+struct RunOptions {
+    std::optional<std::uint64_t> seed;   ///< overrides the scenario's (--seed, VSSSIM_SEED)
+};
+
+struct ExpectationFailure {
+    SourcePos pos;
+    std::string what;        ///< "after DoSnapshotSet: System Writer state"
+    std::string expected;
+    std::string got;
+};
+
+struct RunReport {
+    std::string scenario;
+    std::string path;
+    std::uint64_t seed = 0;
+    bool passed = false;
+    std::vector<ExpectationFailure> failures;
+    std::vector<std::string> stepLog;    ///< "DoSnapshotSet -> VSS_E_UNEXPECTED_WRITER_ERROR (0x80042315)"
+    std::string golden;                  ///< Trace::golden()
+    std::string jsonTrace;               ///< Trace::jsonLines()
+    std::uint64_t traceHash = 0;
+    SimTime virtualEnd{};
+    std::vector<Mistake> mistakes;
+    std::size_t expectationsChecked = 0;
+};
+
+/** \brief A service set up as the scenario says (writers, faults, volumes, settings), not yet run. */
+std::shared_ptr<Service> buildService(const Scenario &scenario, std::uint64_t seed);
+
+/** \brief Build, run the requester script, check every expectation. */
+RunReport runScenario(const Scenario &scenario, const RunOptions &options = {});
+
+/** \brief The seed a run uses: options, else VSSSIM_SEED, else the scenario's. */
+std::uint64_t effectiveSeed(const Scenario &scenario, const RunOptions &options);
+
+} // namespace vsssim

@@ -1,0 +1,104 @@
+// A scenario: writers that fail the way real ones do, the service settings, an optional scripted
+// requester, and the expectations a run is checked against. The loader fills it from a TOML file
+// (scenarios/README.md documents the format); the runner replays it on a fresh Service.
+#pragma once
+#include "private.h"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "service/model.h"
+#include "service/service.h"
+
+namespace vsssim {
+
+/// Where a value came from, so that run-time verdicts can point at the file too.
+struct SourcePos {
+    std::string file;
+    std::uint32_t line = 0;
+    std::uint32_t column = 0;
+};
+
+struct ScenarioWriter {
+    std::string name;                  ///< a profile writer's name (then only the fields given change it), or a new one
+    std::optional<VSS_ID> classId;     ///< required for a writer not in the profiles
+    std::optional<VSS_ID> instanceId;  ///< pinned (R12)
+    std::optional<std::wstring> instanceName;
+    std::optional<VSS_USAGE_TYPE> usage;
+    std::optional<SimDuration> freezeTimeout;
+    std::optional<std::vector<ComponentDecl>> components;
+    WriterFaults faults;
+    bool identifyFails = false;        ///< convenience for a bare false at Identify
+    SourcePos pos;
+};
+
+/// One step of the scripted requester. `call` is an IVssBackupComponents method name or one of the
+/// harness verbs (Sleep, Wait, Cancel, Release, NewRequester, RestartWriter, VanishWriter,
+/// SelectAllComponents, SetBackupSucceededAll, SelectAllForRestore, SetFileRestoreStatusAll,
+/// BackgroundSnapshot, RestartService, ListWriters).
+struct Step {
+    std::string call;
+    std::string label;                 ///< what expectations name; defaults to `call`
+    // Arguments; which ones a call uses is documented in scenarios/README.md.
+    std::wstring volume;
+    std::string writer;
+    std::optional<HRESULT> expect;     ///< the call's synchronous or async result
+    std::optional<SimDuration> duration;
+    std::optional<LONG> context;
+    std::optional<bool> selectComponents;
+    std::optional<bool> bootable;
+    std::optional<VSS_BACKUP_TYPE> backupType;
+    std::optional<bool> succeeded;
+    std::optional<VSS_FILE_RESTORE_STATUS> restoreStatus;
+    std::vector<std::string> writers;  ///< Disable/EnableWriterClasses by writer name
+    bool async = false;                ///< start the operation and go on without waiting
+    SourcePos pos;
+};
+
+/// A claim about the run: checked after the step it names, or at the end.
+struct Expectation {
+    std::string after;                 ///< step label; "" = at the end of the run
+    int occurrence = 1;                ///< the nth step with that label
+    std::string writer;                ///< status claims: this writer's entry in the held list
+    std::optional<VSS_WRITER_STATE> state;
+    std::optional<HRESULT> failure;
+    std::optional<HRESULT> applicationCode;
+    std::optional<std::wstring> message;
+    std::optional<bool> listed;        ///< present in the status list or not
+    std::optional<UINT> count;         ///< GetWriterStatusCount
+    std::optional<HRESULT> result;     ///< the step's result
+    std::vector<std::string> events;   ///< the events this writer received so far, in order
+    std::vector<std::string> mistakes; ///< requester mistakes detected (M1..M17), at the end
+    std::optional<std::string> publicState;  ///< vssadmin's view ("[8] Failed") at that point
+    SourcePos pos;
+};
+
+struct Scenario {
+    std::string path;
+    std::string name;
+    std::string description;
+    std::vector<std::string> sources;
+    std::uint64_t seed = 0;
+    bool realTime = false;
+    double timeScale = 1.0;
+    std::vector<std::string> profiles{"win-client"};
+    ServiceSettings settings;
+    ProviderSettings provider;
+    std::vector<Volume> volumes;       ///< extra volumes, or flags on C:\ D:\ E:\ by name
+    std::vector<ScenarioWriter> writers;
+    std::vector<CallFault> callFaults;
+    std::optional<SimDuration> notReadyFor;   ///< S18: the service restarts at t = 0
+    HRESULT notReadyResult = VSS_E_UNEXPECTED;
+    std::string script = "backup";     ///< built-in requester: backup, restore, observer, none; or steps
+    std::vector<Step> steps;           ///< explicit steps replace the built-in script
+    // Built-in script settings.
+    bool componentMode = true;
+    std::vector<std::wstring> snapshotVolumes{L"C:\\"};
+    VSS_BACKUP_TYPE backupType = VSS_BT_FULL;
+    LONG context = VSS_CTX_BACKUP;
+    std::vector<Expectation> expectations;
+};
+
+} // namespace vsssim
