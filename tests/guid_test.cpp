@@ -18,9 +18,6 @@
 #include "core/names.h"
 
 // The generic headers stop at the codes the VSS API returns; CLSIDFromString's own code is COM's.
-#ifndef CO_E_CLASSSTRING
-#define CO_E_CLASSSTRING ((HRESULT)0x800401F3L)
-#endif
 
 using vsssim::Hr;
 

@@ -590,6 +590,12 @@ inline constexpr HRESULT HRESULT_FROM_WIN32(DWORD x)
 #ifndef CO_E_NOTINITIALIZED
 #define CO_E_NOTINITIALIZED ((HRESULT)0x800401F0L)
 #endif
+#ifndef CO_E_CLASSSTRING
+#define CO_E_CLASSSTRING ((HRESULT)0x800401F3L)
+#endif
+#ifndef CO_E_IIDSTRING
+#define CO_E_IIDSTRING ((HRESULT)0x800401F4L)
+#endif
 
 extern "C++" {
 template <typename T> struct __vsssim_uuidof_s;

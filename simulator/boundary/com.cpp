@@ -8,9 +8,6 @@
 
 #include "core/guid.h"
 
-#ifndef CO_E_CLASSSTRING
-#define CO_E_CLASSSTRING ((HRESULT)0x800401F3L)
-#endif
 
 namespace {
 

@@ -135,6 +135,9 @@ HRESULT Component::QueryInterface(REFIID riid, void **ppvObject) noexcept
     return E_NOINTERFACE;
 }
 
+ULONG Component::AddRef() noexcept { return addRef(); }
+ULONG Component::Release() noexcept { return release(); }
+
 HRESULT Component::GetLogicalPath(BSTR *pbstrPath) noexcept
 {
     static constexpr const char *m = "IVssComponent::GetLogicalPath";

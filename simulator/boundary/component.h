@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <initializer_list>
 #include <memory>
+#include <vector>
 
 #include <vsbackup.h>
 #include <vswriter.h>
@@ -36,8 +37,10 @@ public:
 
     // IUnknown
     HRESULT STDMETHODCALLTYPE QueryInterface(REFIID riid, void **ppvObject) noexcept override;
-    ULONG STDMETHODCALLTYPE AddRef() noexcept override { return addRef(); }
-    ULONG STDMETHODCALLTYPE Release() noexcept override { return release(); }
+    // Out of line: inlined into callers that know the final type, GCC 12 misreads RefCounted's
+    // `delete this` as freeing an interior pointer (-Wfree-nonheap-object).
+    ULONG STDMETHODCALLTYPE AddRef() noexcept override;
+    ULONG STDMETHODCALLTYPE Release() noexcept override;
 
     // IVssComponent
     HRESULT STDMETHODCALLTYPE GetLogicalPath(BSTR *pbstrPath) noexcept override;

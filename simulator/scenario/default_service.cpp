@@ -11,7 +11,16 @@ namespace vsssim {
 std::shared_ptr<Service> makeDefaultService()
 {
     std::uint64_t seed = 0;
-    parseSeed(std::getenv("VSSSIM_SEED"), seed);
+    const bool seeded = parseSeed(std::getenv("VSSSIM_SEED"), seed);
+    // VSSSIM_SCENARIO: unmodified requester code runs against a scenario's writers and faults.
+    if (const char *path = std::getenv("VSSSIM_SCENARIO"); path && *path) {
+        LoadResult loaded = loadScenarioFile(path);
+        if (loaded.scenario)
+            return buildService(*loaded.scenario, seeded ? seed : loaded.scenario->seed);
+        for (const ScenarioError &e : loaded.errors)
+            spdlog::error("VSSSIM_SCENARIO: {}", e.format());
+        spdlog::error("VSSSIM_SCENARIO: falling back to the default writer set");
+    }
     ServiceOptions options;
     options.seed = seed;
     return std::make_shared<Service>(std::move(options));

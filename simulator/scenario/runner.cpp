@@ -346,6 +346,8 @@ private:
         }
         if (c == "FreeWriterStatus")
             return s.freeWriterStatus().hr();
+        if (c == "GetWriterStatusCount")
+            return s.writerStatusCount().hr();
         if (c == "AbortBackup")
             return s.abortBackup().hr();
         if (c == "SaveAsXML") {

@@ -50,7 +50,7 @@ inline std::size_t editDistance(std::string_view a, std::string_view b, std::siz
 
 /** \brief The candidate nearest to word within maxDistance; the first one wins a tie (table order). */
 template <class Range, class Name>
-std::optional<std::string_view> closestName(std::string_view word, const Range &candidates, Name name,
+std::optional<std::string_view> closestNameBy(std::string_view word, const Range &candidates, Name name,
                                             std::size_t maxDistance = 2)
 {
     std::optional<std::string_view> best;
@@ -71,7 +71,7 @@ std::optional<std::string_view> closestName(std::string_view word, const Range &
 template <class Range>
 std::optional<std::string_view> closestName(std::string_view word, const Range &candidates, std::size_t maxDistance = 2)
 {
-    return closestName(word, candidates, [](const auto &c) { return std::string_view(c); }, maxDistance);
+    return closestNameBy(word, candidates, [](const auto &c) { return std::string_view(c); }, maxDistance);
 }
 
 } // namespace vsssim

@@ -150,7 +150,7 @@ WriterEntry &Service::restartWriter(WriterEntry &w)
     entry->identity.instanceId = rng_.guid();
     entry->handler = w.handler;
     entry->ownedHandler = std::move(w.ownedHandler);
-    entry->faults = w.faults;
+    // Scripted faults belong to the old process: a restart is what clears a writer stuck in a failure (S1, S6).
     entry->subscribed = true;
     WriterEntry &fresh = registry_.add(std::move(entry));
     traceService("restart", fmt::format("{} new instance {}", fresh.identity.name, fresh.identity.instanceId));

@@ -27,6 +27,9 @@ constexpr LONG kKnownAttributes = VSS_VOLSNAP_ATTR_PERSISTENT | VSS_VOLSNAP_ATTR
 
 Error badState(std::string why) { return fail(VSS_E_BAD_STATE, std::move(why)); }
 
+/// How far one QueryStatus moves virtual time while the operation is pending.
+constexpr SimDuration kPollQuantum = std::chrono::seconds(1);
+
 bool contains(const std::vector<VSS_ID> &ids, const VSS_ID &id)
 {
     return std::find(ids.begin(), ids.end(), id) != ids.end();
@@ -425,8 +428,10 @@ void Session::deliver(const std::shared_ptr<Phase> &phase, WriterEntry &w)
                 }
         }
     }
-    if (event == Input::Identify && w.faults.identifyLost)
+    if (event == Input::Identify && w.faults.identifyLost) {
         call.returned = false;
+        logCallbackDenied(w);
+    }
 
     const SimDuration timeout = svc.settings().eventTimeout;
     const bool hung = !call.returned || call.took > timeout;
@@ -440,6 +445,13 @@ void Session::deliver(const std::shared_ptr<Phase> &phase, WriterEntry &w)
         if (--phase->outstanding == 0)
             phase->then(*phase);
     });
+}
+
+void Session::logCallbackDenied(const WriterEntry &w)
+{
+    // What Windows logs when the service cannot call the writer back (S15): the answer is lost.
+    service_->traceService("event 8194", fmt::format("Unexpected error querying for the IVssWriterCallback interface. "
+                                                     "hr = 0x80070005, Access is denied. Writer {}", w.identity.name));
 }
 
 void Session::armFreezeWindow(WriterEntry &w)
@@ -1107,10 +1119,13 @@ Result<AsyncPtr> Session::gatherWriterStatus()
     SimDuration longest{0};
     for (const ListedWriter &l : listed_) {
         const WriterEntry &w = *l.writer;
-        if (w.faults.ignoreStatus || w.vanished || !w.subscribed)
+        if (w.faults.ignoreStatus || w.vanished || !w.subscribed) {
             longest = std::max(longest, service_->settings().eventTimeout);
-        else
+            if (w.faults.ignoreStatus)
+                logCallbackDenied(w);
+        } else {
             longest = std::max(longest, w.faults.statusDelay);
+        }
     }
     auto self = shared_from_this();
     // The list is a copy taken when the gather completes (R2); late answers make it late (R9).
@@ -1396,10 +1411,13 @@ HRESULT Session::queryStatus(AsyncOp &op)
     Scheduler &sched = service_->scheduler();
     if (service_->isVirtual()) {
         sched.runUntil(service_->now());
-        // Advance to the next scheduled event while pending, so that any polling loop terminates.
-        if (!op.done())
-            sched.runOne();
-        sched.runUntil(service_->now());
+        // While pending, each poll moves time toward the next scheduled event, by at most one
+        // polling quantum: any polling loop terminates (§14), and a poll right after Wait(T) still
+        // sees the operation pending, as a real poll would (S10).
+        if (!op.done()) {
+            if (auto next = sched.nextDeadline())
+                sched.runUntil(std::min(*next, service_->now() + kPollQuantum));
+        }
     } else {
         sched.runUntil(service_->now());
     }

@@ -169,6 +169,7 @@ private:
     void applyResult(WriterEntry &w, Input event, const EventCall &call, bool hung);
     void applyInput(WriterEntry &w, Input input, Outcome outcome, HRESULT setCode, const Failure *reported);
     void armFreezeWindow(WriterEntry &w);
+    void logCallbackDenied(const WriterEntry &w);
 
     // DoSnapshotSet (behavior.md §10) as a chain of phases.
     void snapshotFreeze(const AsyncPtr &op);

@@ -1,0 +1,382 @@
+#include "scenario/listing.h"
+
+#include <iterator>
+#include <memory>
+
+#include <fmt/format.h>
+
+#include <vsserror.h>
+
+#include "core/guid.h"
+#include "core/names.h"
+#include "service/service.h"
+
+namespace vsssim {
+
+namespace {
+
+// vssadmin-and-writers.md §1.3. The failed states share one label: the number carries the phase.
+constexpr StateLabel kStateLabels[] = {
+    {states({VSS_WS_UNKNOWN}), "Unknown", "", false},
+    {states({VSS_WS_STABLE}), "Stable", "Stable", true},
+    {states({VSS_WS_WAITING_FOR_FREEZE}), "Waiting for freeze", "", false},
+    {states({VSS_WS_WAITING_FOR_THAW}), "Waiting for thaw", "", false},
+    {states({VSS_WS_WAITING_FOR_POST_SNAPSHOT}), "Waiting for post snapshot", "", false},
+    {states({VSS_WS_WAITING_FOR_BACKUP_COMPLETE}), "Waiting for completion", "", true},
+    {kFailed, "Failed", "", true},
+};
+
+// §1.4. PARTIAL_FAILURE and STATUS_NOT_AVAILABLE have rows although they share the fallback text,
+// because a writer's status can carry them and `explain` shows the text for exactly these codes.
+constexpr LastErrorText kLastErrors[] = {
+    {S_OK, "No error", "Aucune erreur", true},
+    {VSS_E_WRITERERROR_RETRYABLE, "Retryable error", "", true},
+    {VSS_E_WRITERERROR_NONRETRYABLE, "Non-retryable error", "", true},
+    {VSS_E_WRITERERROR_INCONSISTENTSNAPSHOT, "Inconsistent shadow copy", "", true},
+    {VSS_E_WRITER_NOT_RESPONDING, "Not responding", "", true},
+    {VSS_E_WRITERERROR_TIMEOUT, "Timed out", "", false},
+    {VSS_E_WRITERERROR_OUTOFRESOURCES, "Out of resources", "", false},
+    {VSS_E_WRITERERROR_PARTIAL_FAILURE, "Unexpected error", "", false},
+    {VSS_E_WRITER_STATUS_NOT_AVAILABLE, "Unexpected error", "", false},
+};
+constexpr LastErrorText kUnexpectedError{E_UNEXPECTED, "Unexpected error", "", false};
+
+// VShadow's HResult2String (Windows-classic-samples VShadowVolumeShadowCopy/cpp/tracing.cpp): its
+// table stops at VSS_E_NESTED_VOLUME_LIMIT, so later codes such as PARTIAL_FAILURE are unknown to it.
+constexpr HRESULT kVShadowCodes[] = {
+    VSS_E_BAD_STATE, VSS_E_UNEXPECTED, VSS_E_PROVIDER_ALREADY_REGISTERED, VSS_E_PROVIDER_NOT_REGISTERED,
+    VSS_E_PROVIDER_VETO, VSS_E_PROVIDER_IN_USE, VSS_E_OBJECT_NOT_FOUND, VSS_S_ASYNC_PENDING,
+    VSS_S_ASYNC_FINISHED, VSS_S_ASYNC_CANCELLED, VSS_E_VOLUME_NOT_SUPPORTED, VSS_E_VOLUME_NOT_SUPPORTED_BY_PROVIDER,
+    VSS_E_OBJECT_ALREADY_EXISTS, VSS_E_UNEXPECTED_PROVIDER_ERROR, VSS_E_INVALID_XML_DOCUMENT,
+    VSS_E_MAXIMUM_NUMBER_OF_VOLUMES_REACHED, VSS_E_FLUSH_WRITES_TIMEOUT, VSS_E_HOLD_WRITES_TIMEOUT,
+    VSS_E_UNEXPECTED_WRITER_ERROR, VSS_E_SNAPSHOT_SET_IN_PROGRESS, VSS_E_MAXIMUM_NUMBER_OF_SNAPSHOTS_REACHED,
+    VSS_E_WRITER_INFRASTRUCTURE, VSS_E_WRITER_NOT_RESPONDING, VSS_E_WRITER_ALREADY_SUBSCRIBED,
+    VSS_E_UNSUPPORTED_CONTEXT, VSS_E_VOLUME_IN_USE, VSS_E_MAXIMUM_DIFFAREA_ASSOCIATIONS_REACHED,
+    VSS_E_INSUFFICIENT_STORAGE, VSS_E_NO_SNAPSHOTS_IMPORTED, VSS_S_SOME_SNAPSHOTS_NOT_IMPORTED,
+    VSS_E_MAXIMUM_NUMBER_OF_REMOTE_MACHINES_REACHED, VSS_E_REMOTE_SERVER_UNAVAILABLE,
+    VSS_E_REMOTE_SERVER_UNSUPPORTED, VSS_E_REVERT_IN_PROGRESS, VSS_E_REVERT_VOLUME_LOST, VSS_E_REBOOT_REQUIRED,
+    VSS_E_TRANSACTION_FREEZE_TIMEOUT, VSS_E_TRANSACTION_THAW_TIMEOUT, VSS_E_WRITERERROR_INCONSISTENTSNAPSHOT,
+    VSS_E_WRITERERROR_OUTOFRESOURCES, VSS_E_WRITERERROR_TIMEOUT, VSS_E_WRITERERROR_RETRYABLE,
+    VSS_E_WRITERERROR_NONRETRYABLE, VSS_E_WRITERERROR_RECOVERY_FAILED, VSS_E_BREAK_REVERT_ID_FAILED,
+    VSS_E_LEGACY_PROVIDER, VSS_E_MISSING_DISK, VSS_E_MISSING_HIDDEN_VOLUME, VSS_E_MISSING_VOLUME,
+    VSS_E_AUTORECOVERY_FAILED, VSS_E_DYNAMIC_DISK_ERROR, VSS_E_NONTRANSPORTABLE_BCD, VSS_E_CANNOT_REVERT_DISKID,
+    VSS_E_RESYNC_IN_PROGRESS, VSS_E_CLUSTER_ERROR, VSS_E_ASRERROR_DISK_ASSIGNMENT_FAILED,
+    VSS_E_ASRERROR_DISK_RECREATION_FAILED, VSS_E_ASRERROR_NO_ARCPATH, VSS_E_ASRERROR_MISSING_DYNDISK,
+    VSS_E_ASRERROR_SHARED_CRIDISK, VSS_E_ASRERROR_DATADISK_RDISK0, VSS_E_ASRERROR_RDISK0_TOOSMALL,
+    VSS_E_ASRERROR_CRITICAL_DISKS_TOO_SMALL, VSS_E_WRITER_STATUS_NOT_AVAILABLE, VSS_E_UNSELECTED_VOLUME,
+    VSS_E_SNAPSHOT_NOT_IN_SET, VSS_E_NESTED_VOLUME_LIMIT,
+    S_OK, S_FALSE, E_UNEXPECTED, E_OUTOFMEMORY,
+};
+
+// Windows' system message text is not available here; VShadow prints this when FormatMessage fails.
+constexpr std::string_view kVShadowUnknown = "<Unknown error code>";
+
+/// Accumulates lines with the chosen terminator, so no layout function spells "\n" itself.
+class Lines
+{
+public:
+    explicit Lines(const ListingOptions &o) : eol_(o.crlf ? "\r\n" : "\n") {}
+    template <class... Args>
+    void add(fmt::format_string<Args...> format, Args &&...args)
+    {
+        fmt::format_to(std::back_inserter(text_), format, std::forward<Args>(args)...);
+        text_ += eol_;
+    }
+    void blank() { text_ += eol_; }
+    std::string take() { return std::move(text_); }
+
+private:
+    std::string_view eol_;
+    std::string text_;
+};
+
+void vssadminHeader(Lines &out, const ListingOptions &o)
+{
+    // Line 1 in French comes from the capture of openzfsonwindows/openzfs#406 (typographic apostrophe).
+    out.add("{}", o.french ? "vssadmin 1.1 - Outil ligne de commande d\u2019administration du service de clich\u00e9 instantan\u00e9 de volume"
+                           : "vssadmin 1.1 - Volume Shadow Copy Service administrative command-line tool");
+    out.add("(C) Copyright {} Microsoft Corp.", o.legacy ? "2001-2005" : "2001-2013");
+    out.blank();
+}
+
+std::string_view pick(const ListingOptions &o, std::string_view english, std::string_view french)
+{
+    return o.french && !french.empty() ? french : english;
+}
+
+std::string codeHex(HRESULT hr) { return fmt::format("0x{:08x}", static_cast<std::uint32_t>(hr)); }
+
+std::string stateName(VSS_WRITER_STATE s)
+{
+    const std::string_view name = writerStateName(s);
+    return name.empty() ? fmt::format("{}", static_cast<int>(s)) : std::string(name);
+}
+
+} // namespace
+
+std::span<const StateLabel> vssadminStateLabels() noexcept { return kStateLabels; }
+
+const StateLabel &vssadminStateLabel(VSS_WRITER_STATE state) noexcept
+{
+    for (const StateLabel &l : kStateLabels)
+        if (l.states & states({state}))
+            return l;
+    // VSS_WS_COUNT or garbage: vssadmin has no label for it; Unknown is the honest reading.
+    return kStateLabels[0];
+}
+
+std::span<const LastErrorText> vssadminLastErrors() noexcept { return kLastErrors; }
+
+const LastErrorText &vssadminLastError(HRESULT code) noexcept
+{
+    for (const LastErrorText &t : kLastErrors)
+        if (t.code == code)
+            return t;
+    return kUnexpectedError;
+}
+
+bool hasOwnLastError(HRESULT code) noexcept
+{
+    return &vssadminLastError(code) != &kUnexpectedError;
+}
+
+std::optional<std::string_view> vshadowCodeName(HRESULT code) noexcept
+{
+    for (HRESULT known : kVShadowCodes)
+        if (known == code)
+            return hresultName(code);
+    return std::nullopt;
+}
+
+std::string formatVssadminWriters(const std::vector<StatusEntry> &writers, const ListingOptions &o)
+{
+    Lines out(o);
+    vssadminHeader(out, o);
+    if (o.preamble) {
+        out.add("Waiting for responses.");
+        out.add("These may be delayed if a shadow copy is being prepared.");
+        out.blank();
+    }
+    for (const StatusEntry &w : writers) {
+        const StateLabel &label = vssadminStateLabel(w.state);
+        const LastErrorText &error = vssadminLastError(w.failure);
+        if (o.french) {
+            out.add("Nom du r\u00e9dacteur : '{}'", toUtf8(w.name));
+            out.add("   ID du r\u00e9dacteur : {}", formatGuid(w.classId));
+            out.add("   ID de l\u2019instance du r\u00e9dacteur : {}", formatGuid(w.instanceId));
+            out.add("   \u00c9tat : [{}] {}", static_cast<int>(w.state), pick(o, label.label, label.french));
+            out.add("   Derni\u00e8re erreur : {}", pick(o, error.text, error.french));
+        } else {
+            out.add("Writer name: '{}'", toUtf8(w.name));
+            out.add("   Writer Id: {}", formatGuid(w.classId));
+            out.add("   Writer Instance Id: {}", formatGuid(w.instanceId));
+            out.add("   State: [{}] {}", static_cast<int>(w.state), label.label);
+            out.add("   Last error: {}", error.text);
+        }
+        out.blank();
+    }
+    return out.take();
+}
+
+std::string formatVssadminError(const ListingOptions &o)
+{
+    Lines out(o);
+    vssadminHeader(out, o);
+    // The message text of VSS_E_UNEXPECTED (§1.6); no French capture of it exists.
+    out.add("Error: A Volume Shadow Copy Service component encountered an unexpected error.");
+    out.add("Check the Application event log for more information.");
+    return out.take();
+}
+
+std::string formatVssadminProviders(const ProviderSettings &provider, const ListingOptions &o)
+{
+    Lines out(o);
+    vssadminHeader(out, o);
+    // The French lines are the capture of grke/burp#753, the source of §1.7.
+    if (o.french) {
+        out.add("Fournisseur : '{}'", toUtf8(provider.providerName));
+        out.add("   Type de fournisseur : Syst\u00e8me");
+        out.add("   ID du fournisseur : {}", formatGuid(provider.providerId));
+        out.add("   Version : 1.0.0.7");
+    } else {
+        out.add("Provider name: '{}'", toUtf8(provider.providerName));
+        out.add("   Provider type: System");
+        out.add("   Provider Id: {}", formatGuid(provider.providerId));
+        out.add("   Version: 1.0.0.7");
+    }
+    out.blank();
+    return out.take();
+}
+
+std::string formatDiskShadowWriters(const std::vector<StatusEntry> &writers, const ListingOptions &o)
+{
+    Lines out(o);
+    out.add("Listing writer status ...");
+    for (const StatusEntry &w : writers) {
+        const auto name = hresultName(w.failure);
+        out.add("* WRITER {}", toUtf8(w.name));
+        out.add("        - Status: {} ({})", static_cast<int>(w.state), stateName(w.state));
+        out.add("        - Writer Failure code: {} ({})", codeHex(w.failure), name ? *name : kVShadowUnknown);
+        out.add("        - Writer ID: {}", formatGuid(w.classId));
+        out.add("        - Instance ID: {}", formatGuid(w.instanceId));
+    }
+    out.add("{} writers listed.", writers.size());
+    return out.take();
+}
+
+std::string formatVShadowWriters(const std::vector<StatusEntry> &writers, const ListingOptions &o)
+{
+    Lines out(o);
+    out.add("Listing writer status ...");
+    out.add("- Number of writers that responded: {}", writers.size());
+    for (const StatusEntry &w : writers) {
+        const auto name = vshadowCodeName(w.failure);
+        out.blank();
+        out.add("* WRITER \"{}\"", toUtf8(w.name));
+        out.add("   - Status: {} ({})", static_cast<int>(w.state), stateName(w.state));
+        out.add("   - Writer Failure code: {} ({})", codeHex(w.failure), name ? *name : kVShadowUnknown);
+        out.add("   - Writer ID: {}", formatGuid(w.classId));
+        out.add("   - Instance ID: {}", formatGuid(w.instanceId));
+        out.blank();
+    }
+    return out.take();
+}
+
+std::vector<StatusEntry> observeWriters(Service &svc, bool &late, HRESULT *result)
+{
+    auto lock = svc.lock();
+    // Decided before the observer runs: its own gather moves virtual time, and vssadmin prints the
+    // preamble when it starts waiting.
+    late = svc.creationRunning() || svc.backgroundCreationRunning();
+    std::vector<StatusEntry> list;
+    auto observer = std::make_shared<Session>(svc.shared_from_this());
+    HRESULT hr = observer->initializeForBackup().hr();
+    if (SUCCEEDED(hr)) {
+        if (auto metadata = observer->gatherWriterMetadata(); !metadata) {
+            hr = metadata.hr();
+        } else {
+            observer->wait(**metadata, std::nullopt);
+            hr = (*metadata)->result;
+        }
+    }
+    if (SUCCEEDED(hr)) {
+        if (auto status = observer->gatherWriterStatus(); !status) {
+            hr = status.hr();
+        } else {
+            observer->wait(**status, std::nullopt);
+            hr = (*status)->result;
+        }
+    }
+    if (SUCCEEDED(hr)) {
+        if (auto count = observer->writerStatusCount())
+            for (UINT i = 0; i < *count; ++i)
+                list.push_back(**observer->writerStatus(i));
+        for (const StatusEntry &e : list)
+            if (const WriterEntry *w = svc.writers().find(e.writerUid))
+                late = late || w->faults.ignoreStatus || w->faults.statusDelay > SimDuration{0};
+    }
+    observer->release();
+    if (FAILED(hr))
+        list.clear();
+    if (result)
+        *result = FAILED(hr) ? hr : S_OK;
+    return list;
+}
+
+std::string transitionLabel(const Row &row)
+{
+    std::string text = fmt::format("{}: ", row.id);
+    bool first = true;
+    for (int i = 0; i < kInputCount; ++i)
+        if (row.on & inputs({static_cast<Input>(i)})) {
+            text += first ? "" : ", ";
+            text += inputName(static_cast<Input>(i));
+            first = false;
+        }
+    text += " / ";
+    if (row.when == kAnyOutcome) {
+        text += "any";
+    } else {
+        first = true;
+        for (int i = 0; i < kOutcomeCount; ++i)
+            if (row.when & outcomes({static_cast<Outcome>(i)})) {
+                text += first ? "" : ", ";
+                text += outcomeName(static_cast<Outcome>(i));
+                first = false;
+            }
+    }
+    if (row.abort)
+        text += " (abort)";
+    if (!row.delivered)
+        text += " (not delivered)";
+    return text;
+}
+
+std::string formatTransitionGraph()
+{
+    // Node ids are the state numbers, so a diff of two graphs lines up and links stay valid.
+    auto node = [](int bit) { return bit == VSS_WS_COUNT ? std::string("none") : fmt::format("s{}", bit); };
+    std::string out = "digraph vss_writer_state {\n  rankdir=LR;\n  node [shape=box];\n";
+    out += "  none [label=\"no record\", shape=ellipse];\n";
+    for (int s = 0; s < VSS_WS_COUNT; ++s)
+        out += fmt::format("  {} [label=\"[{}] {}\"];\n", node(s), s, stateName(static_cast<VSS_WRITER_STATE>(s)));
+    static_assert(kNoRecord == 1u << VSS_WS_COUNT, "the `none` node is the bit after the last state");
+    for (const Row &r : transitionTable()) {
+        const std::string label = transitionLabel(r);
+        for (int bit = 0; bit <= VSS_WS_COUNT; ++bit) {
+            if (!(r.from & (1u << bit)))
+                continue;
+            std::string to;
+            std::string style;
+            switch (r.target) {
+            case Target::State: to = node(r.to); break;
+            case Target::Unchanged: to = node(bit); break;
+            case Target::Listed: to = node(VSS_WS_COUNT); break;
+            case Target::Absent:
+                to = node(VSS_WS_COUNT);
+                style = ", style=dashed";   // still no record, but gone from every list of the session
+                break;
+            }
+            out += fmt::format("  {} -> {} [label=\"{}\"{}];\n", node(bit), to, label, style);
+        }
+    }
+    out += "}\n";
+    return out;
+}
+
+std::string toUtf8(std::wstring_view text)
+{
+    std::string out;
+    out.reserve(text.size());
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        auto c = static_cast<std::uint32_t>(text[i]);
+        // A UTF-16 surrogate pair, as a Windows-compiled caller may hand over.
+        if (c >= 0xd800 && c < 0xdc00 && i + 1 < text.size()) {
+            const auto low = static_cast<std::uint32_t>(text[i + 1]);
+            if (low >= 0xdc00 && low < 0xe000) {
+                c = 0x10000 + ((c - 0xd800) << 10) + (low - 0xdc00);
+                ++i;
+            }
+        }
+        if ((c >= 0xd800 && c < 0xe000) || c > 0x10ffff)
+            c = 0xfffd;
+        if (c < 0x80) {
+            out += static_cast<char>(c);
+        } else if (c < 0x800) {
+            out += static_cast<char>(0xc0 | (c >> 6));
+            out += static_cast<char>(0x80 | (c & 0x3f));
+        } else if (c < 0x10000) {
+            out += static_cast<char>(0xe0 | (c >> 12));
+            out += static_cast<char>(0x80 | ((c >> 6) & 0x3f));
+            out += static_cast<char>(0x80 | (c & 0x3f));
+        } else {
+            out += static_cast<char>(0xf0 | (c >> 18));
+            out += static_cast<char>(0x80 | ((c >> 12) & 0x3f));
+            out += static_cast<char>(0x80 | ((c >> 6) & 0x3f));
+            out += static_cast<char>(0x80 | (c & 0x3f));
+        }
+    }
+    return out;
+}
+
+} // namespace vsssim

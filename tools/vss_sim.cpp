@@ -1,0 +1,931 @@
+// vss-sim: runs scenarios and checks them against their expectations and golden traces, prints the
+// writer listings of vssadmin, DiskShadow and VShadow, explains codes and states, and draws the writer
+// state machine. Data goes to stdout, diagnostics to stderr; exit codes are in `vss-sim help exit-codes`.
+#include <algorithm>
+#include <cctype>
+#include <chrono>
+#include <cstdint>
+#include <cstdlib>
+#include <exception>
+#include <fstream>
+#include <iostream>
+#include <iterator>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include <vsssim/vsssim.h>
+
+#include "core/guid.h"
+#include "core/log.h"
+#include "core/names.h"
+#include "core/rng.h"
+#include "core/trace.h"
+#include "core/writer_state.h"
+#include "scenario/guidance.h"
+#include "scenario/listing.h"
+#include "scenario/loader.h"
+#include "scenario/runner.h"
+#include "scenario/spelling.h"
+#include "service/service.h"
+
+namespace vsssim {
+namespace {
+
+enum Exit : int {
+    ExitOk = 0,
+    ExitFailed = 1,
+    ExitUsage = 2,
+    ExitBadScenario = 3,
+    ExitInternal = 70,   // EX_SOFTWARE
+};
+
+constexpr std::string_view kExitCodes =
+    "Exit codes:\n"
+    "  0   ok: every scenario ran and every expectation held\n"
+    "  1   an expectation failed (or a golden trace differs, or vssadmin reported an error)\n"
+    "  2   usage error: unknown command or flag, missing or malformed argument\n"
+    "  3   bad scenario: parse or validation error, printed as file:line:col\n"
+    "  70  internal error: a simulator bug (also a failed --check-determinism); please report it\n";
+
+/// A mistake on the command line that CLI11 cannot see (a malformed seed, a flag that does not fit).
+class UsageError : public std::runtime_error
+{
+public:
+    using std::runtime_error::runtime_error;
+};
+
+/// What an internal error message names, so that any crash can be reproduced.
+struct InFlight {
+    std::string file;
+    std::optional<std::uint64_t> seed;
+} g_inFlight;
+
+std::shared_ptr<spdlog::logger> g_log;
+
+struct Options {
+    // global
+    bool json = false;
+    bool noColor = false;
+    int verbose = 0;
+    // run, validate
+    std::vector<std::string> files;
+    std::string seed;
+    std::string trace;
+    std::vector<std::string> goldens;
+    bool updateGolden = false;
+    bool checkDeterminism = false;
+    bool quiet = false;
+    // list-writers, list-providers
+    std::string file;
+    std::string format = "vssadmin";
+    std::string preamble = "auto";
+    bool crlf = false;
+    bool french = false;
+    bool legacy = false;
+    // explain, graph, help
+    std::string what;
+    std::string graphFormat = "dot";
+    std::vector<std::string> topic;
+};
+
+// ---------------------------------------------------------------------------------------------
+// Small helpers
+
+/// Colour on stdout only for a terminal, and never with --no-color or a non-empty NO_COLOR.
+bool colorOn(const Options &o)
+{
+    const char *noColor = std::getenv("NO_COLOR");
+    return !o.noColor && !(noColor && *noColor) && isatty(STDOUT_FILENO);
+}
+
+std::string paint(const Options &o, std::string_view text, std::string_view sgr)
+{
+    if (!colorOn(o))
+        return std::string(text);
+    return fmt::format("\x1b[{}m{}\x1b[0m", sgr, text);
+}
+
+std::string hex(HRESULT hr) { return fmt::format("0x{:08x}", static_cast<std::uint32_t>(hr)); }
+
+std::string upper(std::string_view s)
+{
+    std::string out(s);
+    for (char &c : out)
+        c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    return out;
+}
+
+/// JSON string literal. Bytes >= 0x80 pass through: the text is UTF-8 already.
+std::string jstr(std::string_view s)
+{
+    std::string out = "\"";
+    for (char c : s) {
+        switch (c) {
+        case '"': out += "\\\""; break;
+        case '\\': out += "\\\\"; break;
+        case '\n': out += "\\n"; break;
+        case '\r': out += "\\r"; break;
+        case '\t': out += "\\t"; break;
+        default:
+            if (static_cast<unsigned char>(c) < 0x20)
+                out += fmt::format("\\u{:04x}", static_cast<unsigned>(c));
+            else
+                out += c;
+        }
+    }
+    return out + '"';
+}
+
+std::string jbool(bool b) { return b ? "true" : "false"; }
+
+std::string jseed(const std::optional<std::uint64_t> &seed) { return seed ? std::to_string(*seed) : "null"; }
+
+template <class Range, class Fn>
+std::string jarray(const Range &items, Fn fn)
+{
+    std::string out = "[";
+    for (const auto &item : items) {
+        if (out.size() > 1)
+            out += ',';
+        out += fn(item);
+    }
+    return out + ']';
+}
+
+/// --seed text, else VSSSIM_SEED; nullopt leaves each scenario its own seed.
+std::optional<std::uint64_t> seedOption(const Options &o)
+{
+    std::uint64_t seed = 0;
+    if (!o.seed.empty()) {
+        if (!parseSeed(o.seed.c_str(), seed))
+            throw UsageError(fmt::format("invalid --seed '{}': expected a decimal, 0x-hex or a 40-hex git SHA", o.seed));
+        return seed;
+    }
+    const char *env = std::getenv("VSSSIM_SEED");
+    if (env && *env) {
+        if (!parseSeed(env, seed))
+            throw UsageError(fmt::format("invalid VSSSIM_SEED '{}': expected a decimal, 0x-hex or a 40-hex git SHA", env));
+        return seed;
+    }
+    return std::nullopt;
+}
+
+std::string readFile(const std::string &path, bool &found)
+{
+    std::ifstream in(path, std::ios::binary);
+    found = static_cast<bool>(in);
+    return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+}
+
+void writeFile(const std::string &path, std::string_view text)
+{
+    std::ofstream out(path, std::ios::binary | std::ios::trunc);
+    out.write(text.data(), static_cast<std::streamsize>(text.size()));
+    // A path the user named that cannot be written is a bad argument, not a simulator bug.
+    if (!out)
+        throw UsageError(fmt::format("cannot write {}", path));
+}
+
+std::vector<std::string> splitLines(std::string_view text)
+{
+    std::vector<std::string> lines;
+    while (!text.empty()) {
+        const std::size_t nl = text.find('\n');
+        lines.emplace_back(text.substr(0, nl));
+        text = nl == std::string_view::npos ? std::string_view() : text.substr(nl + 1);
+    }
+    return lines;
+}
+
+/// One hunk around the first difference, like `diff -u`: enough to see what moved, short enough
+/// for a CI log. Lines common to both ends are trimmed, so an inserted line shows as one `+`.
+std::string goldenDiff(const std::string &path, std::string_view expected, std::string_view actual)
+{
+    constexpr std::size_t kContext = 3;
+    constexpr std::size_t kMaxLines = 12;
+    const std::vector<std::string> a = splitLines(expected);
+    const std::vector<std::string> b = splitLines(actual);
+    std::size_t first = 0;
+    while (first < a.size() && first < b.size() && a[first] == b[first])
+        ++first;
+    std::size_t endA = a.size();
+    std::size_t endB = b.size();
+    while (endA > first && endB > first && a[endA - 1] == b[endB - 1]) {
+        --endA;
+        --endB;
+    }
+    const std::size_t from = first > kContext ? first - kContext : 0;
+    const std::size_t toA = std::min(endA, first + kMaxLines);
+    const std::size_t toB = std::min(endB, first + kMaxLines);
+    std::string out = fmt::format("--- {} (golden)\n+++ this run\n@@ -{},{} +{},{} @@\n", path, from + 1,
+                                  toA - from, from + 1, toB - from);
+    for (std::size_t i = from; i < first; ++i)
+        out += " " + a[i] + "\n";
+    for (std::size_t i = first; i < toA; ++i)
+        out += "-" + a[i] + "\n";
+    for (std::size_t i = first; i < toB; ++i)
+        out += "+" + b[i] + "\n";
+    if (toA < endA || toB < endB)
+        out += fmt::format("... {} more differing lines\n", (endA - toA) + (endB - toB));
+    return out;
+}
+
+std::string defaultGoldenPath(const std::string &toml)
+{
+    constexpr std::string_view ext = ".toml";
+    if (toml.size() > ext.size() && toml.compare(toml.size() - ext.size(), ext.size(), ext) == 0)
+        return toml.substr(0, toml.size() - ext.size()) + ".trace";
+    return toml + ".trace";
+}
+
+std::string errorJson(const ScenarioError &e)
+{
+    return fmt::format("{{\"file\":{},\"line\":{},\"column\":{},\"message\":{}}}", jstr(e.file), e.line, e.column,
+                       jstr(e.message));
+}
+
+/// A scenario file, loaded; its errors are printed here so every command reports them alike.
+std::optional<Scenario> load(const std::string &path, std::vector<ScenarioError> *errors = nullptr)
+{
+    LoadResult r = loadScenarioFile(path);
+    for (const ScenarioError &e : r.errors)
+        std::cerr << e.format() << '\n';
+    if (errors)
+        *errors = std::move(r.errors);
+    return std::move(r.scenario);
+}
+
+// ---------------------------------------------------------------------------------------------
+// run
+
+struct ScenarioResult {
+    std::string path;
+    std::optional<RunReport> report;           ///< nullopt: the file did not load
+    std::vector<ScenarioError> errors;
+    std::string goldenPath;
+    std::string goldenStatus;                  ///< "", "match", "mismatch", "missing", "updated"
+    std::string goldenDiff;
+    std::optional<std::uint64_t> secondHash;   ///< --check-determinism: the second run's hash
+    double wallMs = 0;
+
+    bool deterministic() const { return !secondHash || !report || *secondHash == report->traceHash; }
+    bool passed() const
+    {
+        return report && report->passed && goldenStatus != "mismatch" && goldenStatus != "missing" && deterministic();
+    }
+};
+
+std::string position(const ExpectationFailure &f, const std::string &fallback)
+{
+    const std::string &file = f.pos.file.empty() ? fallback : f.pos.file;
+    if (f.pos.line == 0)
+        return file;
+    return fmt::format("{}:{}:{}", file, f.pos.line, f.pos.column);
+}
+
+void checkGolden(const Options &o, ScenarioResult &out, std::size_t index)
+{
+    if (o.goldens.empty() && !o.updateGolden)
+        return;
+    out.goldenPath = o.goldens.empty() ? defaultGoldenPath(out.path) : o.goldens[index];
+    if (o.updateGolden) {
+        writeFile(out.goldenPath, out.report->golden);
+        out.goldenStatus = "updated";
+        if (!o.json)
+            std::cerr << "updated " << out.goldenPath << '\n';
+        return;
+    }
+    bool found = false;
+    const std::string golden = readFile(out.goldenPath, found);
+    if (!found)
+        out.goldenStatus = "missing";
+    else if (golden != out.report->golden) {
+        out.goldenStatus = "mismatch";
+        out.goldenDiff = goldenDiff(out.goldenPath, golden, out.report->golden);
+    } else
+        out.goldenStatus = "match";
+}
+
+void printOutcome(const Options &o, const ScenarioResult &out)
+{
+    const RunReport &r = *out.report;
+    const bool ok = out.passed();
+    if (ok && o.quiet)
+        return;
+    std::cout << fmt::format("{} {} ({} expectations, {} virtual, {:.1f} ms)\n",
+                             ok ? paint(o, "PASS", "32") : paint(o, "FAIL", "31"), r.scenario,
+                             r.expectationsChecked, formatSimTime(r.virtualEnd), out.wallMs);
+    if (ok)
+        return;
+    for (const ExpectationFailure &f : r.failures)
+        std::cout << fmt::format("{}: expected {}, got {} ({})\n", position(f, out.path), f.expected, f.got, f.what);
+    if (out.goldenStatus == "missing")
+        std::cout << fmt::format("{}: golden trace missing (write it with --update-golden)\n", out.goldenPath);
+    if (out.goldenStatus == "mismatch")
+        std::cout << fmt::format("{}: golden trace differs\n{}", out.goldenPath, out.goldenDiff);
+    if (!out.deterministic())
+        std::cout << fmt::format("{}: not deterministic: trace hash {:016x} on the first run, {:016x} on the second "
+                                 "(seed {}); this is a simulator bug, please report it\n",
+                                 out.path, r.traceHash, *out.secondHash, r.seed);
+    std::cout << fmt::format("reproduce: vss-sim run {} --seed {}\n", out.path, r.seed);
+}
+
+std::string outcomeJson(const ScenarioResult &out)
+{
+    const RunReport &r = *out.report;
+    std::string j = fmt::format(
+        "{{\"name\":{},\"path\":{},\"seed\":{},\"passed\":{},\"expectations\":{},\"failures\":{},"
+        "\"virtual_end_ns\":{},\"trace_hash\":\"{:016x}\",\"wall_ms\":{:.3f},\"mistakes\":{}",
+        jstr(r.scenario), jstr(out.path), r.seed, jbool(out.passed()), r.expectationsChecked,
+        jarray(r.failures,
+               [&](const ExpectationFailure &f) {
+                   return fmt::format("{{\"file\":{},\"line\":{},\"column\":{},\"what\":{},\"expected\":{},\"got\":{}}}",
+                                      jstr(f.pos.file.empty() ? out.path : f.pos.file), f.pos.line, f.pos.column,
+                                      jstr(f.what), jstr(f.expected), jstr(f.got));
+               }),
+        r.virtualEnd.count(), r.traceHash, out.wallMs,
+        jarray(r.mistakes, [](const Mistake &m) {
+            return fmt::format("{{\"id\":{},\"detail\":{},\"at_ns\":{},\"session\":{}}}", jstr(m.id), jstr(m.detail),
+                               m.at.count(), m.session);
+        }));
+    if (!out.goldenStatus.empty())
+        j += fmt::format(",\"golden\":{{\"path\":{},\"status\":{},\"diff\":{}}}", jstr(out.goldenPath),
+                         jstr(out.goldenStatus), jstr(out.goldenDiff));
+    if (out.secondHash)
+        j += fmt::format(",\"deterministic\":{}", jbool(out.deterministic()));
+    return j + '}';
+}
+
+int cmdRun(const Options &o)
+{
+    const std::optional<std::uint64_t> seed = seedOption(o);
+    if (!o.goldens.empty() && o.goldens.size() != o.files.size())
+        throw UsageError(fmt::format("--golden is given once per FILE, in order ({} files, {} --golden)",
+                                     o.files.size(), o.goldens.size()));
+    const bool progress = !o.json && o.files.size() > 1 && isatty(STDERR_FILENO);
+    std::vector<ScenarioResult> outcomes;
+    std::string traces;
+    for (std::size_t i = 0; i < o.files.size(); ++i) {
+        ScenarioResult out;
+        out.path = o.files[i];
+        g_inFlight = {out.path, seed};
+        if (progress)
+            std::cerr << fmt::format("\r\x1b[K[{}/{}] {}", i + 1, o.files.size(), out.path) << std::flush;
+        std::optional<Scenario> sc = load(out.path, &out.errors);
+        if (!sc) {
+            outcomes.push_back(std::move(out));
+            continue;
+        }
+        const RunOptions options{seed};
+        g_inFlight.seed = effectiveSeed(*sc, options);
+        g_log->info("running {} with seed {}", out.path, *g_inFlight.seed);
+        const auto start = std::chrono::steady_clock::now();
+        out.report = runScenario(*sc, options);
+        out.wallMs = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+        // A real-clock run depends on wall-clock timing by design; comparing two would only flag that.
+        if (o.checkDeterminism && sc->realTime)
+            std::cerr << fmt::format("{}: determinism check skipped: clock = \"real\"\n", out.path);
+        else if (o.checkDeterminism)
+            out.secondHash = runScenario(*sc, options).traceHash;
+        checkGolden(o, out, i);
+        traces += out.report->jsonTrace;
+        if (progress)
+            std::cerr << "\r\x1b[K" << std::flush;
+        if (!o.json)
+            printOutcome(o, out);
+        outcomes.push_back(std::move(out));
+    }
+    g_inFlight = {};
+    if (!o.trace.empty())
+        writeFile(o.trace, traces);
+
+    std::size_t passed = 0, failed = 0, invalid = 0;
+    bool nondeterministic = false;
+    for (const ScenarioResult &out : outcomes) {
+        if (!out.report)
+            ++invalid;
+        else if (out.passed())
+            ++passed;
+        else
+            ++failed;
+        nondeterministic = nondeterministic || !out.deterministic();
+    }
+    if (o.json) {
+        std::vector<const ScenarioResult *> ran, bad;
+        for (const ScenarioResult &out : outcomes)
+            (out.report ? ran : bad).push_back(&out);
+        std::cout << fmt::format("{{\"schema\":1,\"seed\":{},\"scenarios\":{},\"invalid\":{},\"passed\":{},\"failed\":{}}}\n",
+                                 jseed(seed), jarray(ran, [](const ScenarioResult *out) { return outcomeJson(*out); }),
+                                 jarray(bad,
+                                        [](const ScenarioResult *out) {
+                                            return fmt::format("{{\"path\":{},\"errors\":{}}}", jstr(out->path),
+                                                               jarray(out->errors, errorJson));
+                                        }),
+                                 passed, failed);
+    } else {
+        std::cout << fmt::format("{} passed, {} failed", passed, failed)
+                  << (invalid ? fmt::format(", {} not loaded", invalid) : std::string()) << '\n';
+    }
+    // The most serious verdict wins: a simulator bug hides nothing, a broken file stops a CI gate.
+    if (nondeterministic)
+        return ExitInternal;
+    if (invalid)
+        return ExitBadScenario;
+    return failed ? ExitFailed : ExitOk;
+}
+
+// ---------------------------------------------------------------------------------------------
+// validate
+
+int cmdValidate(const Options &o)
+{
+    std::string files;
+    bool allOk = true;
+    for (const std::string &path : o.files) {
+        std::vector<ScenarioError> errors;
+        const bool ok = load(path, &errors).has_value();
+        allOk = allOk && ok;
+        if (o.json)
+            files += fmt::format("{}{{\"path\":{},\"ok\":{},\"errors\":{}}}", files.empty() ? "" : ",", jstr(path),
+                                 jbool(ok), jarray(errors, errorJson));
+        else if (ok)
+            std::cout << "OK " << path << '\n';
+    }
+    if (o.json)
+        std::cout << fmt::format("{{\"schema\":1,\"seed\":null,\"files\":[{}]}}\n", files);
+    return allOk ? ExitOk : ExitBadScenario;
+}
+
+// ---------------------------------------------------------------------------------------------
+// list-writers, list-providers
+
+/// The scenario's service, or the Windows 10/11 client writer set when no file is given.
+std::shared_ptr<Service> serviceFor(const Options &o, std::uint64_t &seed)
+{
+    const std::optional<std::uint64_t> given = seedOption(o);
+    if (o.file.empty()) {
+        ServiceOptions options;
+        options.seed = seed = given.value_or(0);
+        return std::make_shared<Service>(std::move(options));
+    }
+    g_inFlight.file = o.file;
+    std::optional<Scenario> sc = load(o.file);
+    if (!sc)
+        return nullptr;
+    seed = effectiveSeed(*sc, RunOptions{given});
+    g_inFlight.seed = seed;
+    return buildService(*sc, seed);
+}
+
+ListingOptions listingOptions(const Options &o, bool late)
+{
+    ListingOptions lo;
+    lo.crlf = o.crlf;
+    lo.french = o.french;
+    lo.legacy = o.legacy;
+    lo.preamble = o.preamble == "on" || (o.preamble == "auto" && late);
+    return lo;
+}
+
+std::string statusJson(const StatusEntry &e)
+{
+    const auto failureName = hresultName(e.failure);
+    return fmt::format("{{\"name\":{},\"writer_id\":{},\"instance_id\":{},\"state\":{},\"state_name\":{},"
+                       "\"label\":{},\"failure\":{},\"failure_name\":{},\"last_error\":{}}}",
+                       jstr(toUtf8(e.name)), jstr(formatGuid(e.classId)), jstr(formatGuid(e.instanceId)),
+                       static_cast<int>(e.state), jstr(writerStateName(e.state)),
+                       jstr(vssadminStateLabel(e.state).label), jstr(hex(e.failure)),
+                       failureName ? jstr(*failureName) : "null", jstr(vssadminLastError(e.failure).text));
+}
+
+int cmdListWriters(const Options &o)
+{
+    if (o.format != "vssadmin" && (o.french || o.legacy))
+        throw UsageError("--french and --legacy apply to --format vssadmin only");
+    std::uint64_t seed = 0;
+    auto svc = serviceFor(o, seed);
+    if (!svc)
+        return ExitBadScenario;
+    bool late = false;
+    HRESULT hr = S_OK;
+    const std::vector<StatusEntry> writers = observeWriters(*svc, late, &hr);
+    const ListingOptions lo = listingOptions(o, late);
+    if (o.json) {
+        if (FAILED(hr))
+            std::cout << fmt::format("{{\"schema\":1,\"seed\":{},\"format\":{},\"error\":{{\"code\":{},\"name\":{}}}}}\n",
+                                     seed, jstr(o.format), jstr(hex(hr)), jstr(hresultName(hr).value_or("")));
+        else
+            std::cout << fmt::format("{{\"schema\":1,\"seed\":{},\"format\":{},\"waiting_preamble\":{},\"writers\":{}}}\n",
+                                     seed, jstr(o.format), jbool(lo.preamble), jarray(writers, statusJson));
+        return FAILED(hr) ? ExitFailed : ExitOk;
+    }
+    if (FAILED(hr)) {
+        // vssadmin prints its own error text (§1.6); the other two tools were never captured failing.
+        if (o.format == "vssadmin")
+            std::cout << formatVssadminError(lo);
+        else
+            std::cerr << fmt::format("error: the observer session failed: {}\n", Hr{hr});
+        return ExitFailed;
+    }
+    if (o.format == "diskshadow")
+        std::cout << formatDiskShadowWriters(writers, lo);
+    else if (o.format == "vshadow")
+        std::cout << formatVShadowWriters(writers, lo);
+    else
+        std::cout << formatVssadminWriters(writers, lo);
+    return ExitOk;
+}
+
+int cmdListProviders(const Options &o)
+{
+    std::uint64_t seed = 0;
+    auto svc = serviceFor(o, seed);
+    if (!svc)
+        return ExitBadScenario;
+    auto lock = svc->lock();
+    const HRESULT hr = svc->notReadyResult();
+    const ListingOptions lo = listingOptions(o, false);
+    const ProviderSettings &p = svc->provider();
+    if (o.json) {
+        if (FAILED(hr))
+            std::cout << fmt::format("{{\"schema\":1,\"seed\":{},\"error\":{{\"code\":{},\"name\":{}}}}}\n", seed,
+                                     jstr(hex(hr)), jstr(hresultName(hr).value_or("")));
+        else
+            std::cout << fmt::format("{{\"schema\":1,\"seed\":{},\"providers\":[{{\"name\":{},\"type\":\"System\","
+                                     "\"id\":{},\"version\":\"1.0.0.7\"}}]}}\n",
+                                     seed, jstr(toUtf8(p.providerName)), jstr(formatGuid(p.providerId)));
+        return FAILED(hr) ? ExitFailed : ExitOk;
+    }
+    std::cout << (FAILED(hr) ? formatVssadminError(lo) : formatVssadminProviders(p, lo));
+    return FAILED(hr) ? ExitFailed : ExitOk;
+}
+
+// ---------------------------------------------------------------------------------------------
+// explain
+
+/// NAME, 0xHEX or a signed or unsigned 32-bit decimal.
+std::optional<HRESULT> parseCode(std::string_view text)
+{
+    if (auto named = hresultByName(upper(text)))
+        return named;
+    std::string digits(text);
+    int base = 10;
+    if (digits.size() > 2 && digits[0] == '0' && (digits[1] == 'x' || digits[1] == 'X')) {
+        digits = digits.substr(2);
+        base = 16;
+    }
+    if (digits.empty() || digits.find_first_not_of(base == 16 ? "0123456789abcdefABCDEF" : "-0123456789") != std::string::npos)
+        return std::nullopt;
+    try {
+        std::size_t used = 0;
+        const long long v = std::stoll(digits, &used, base);
+        if (used != digits.size() || v < INT32_MIN || v > static_cast<long long>(UINT32_MAX))
+            return std::nullopt;
+        return static_cast<HRESULT>(static_cast<std::uint32_t>(v));
+    } catch (const std::logic_error &) {   // out of range or no digits: not a code
+        return std::nullopt;
+    }
+}
+
+int explainCode(const Options &o, HRESULT hr)
+{
+    const NamedValue *info = hresultInfo(hr);
+    const Guidance *g = guidanceFor(hr);
+    const bool lastError = hasOwnLastError(hr);
+    const LastErrorText &text = vssadminLastError(hr);
+    if (o.json) {
+        std::string j = fmt::format("{{\"schema\":1,\"seed\":null,\"kind\":\"hresult\",\"name\":{},\"hex\":{},"
+                                    "\"decimal\":{},\"meaning\":{},\"producer\":{}",
+                                    info ? jstr(info->name) : "null", jstr(hex(hr)), hr,
+                                    info ? jstr(info->meaning) : "null", jstr(producerOf(hr)));
+        if (lastError)
+            j += fmt::format(",\"vssadmin_last_error\":{{\"text\":{},\"confirmed\":{}}}", jstr(text.text),
+                             jbool(text.confirmed));
+        if (g)
+            j += fmt::format(",\"guidance\":{{\"seen_in\":{},\"meaning\":{},\"reaction\":{},\"retry\":{}}}",
+                             jstr(g->seenIn), jstr(g->meaning), jstr(g->reaction), jstr(g->retry));
+        std::cout << j << "}\n";
+        return info ? ExitOk : ExitUsage;
+    }
+    std::cout << fmt::format("{}\n  hex:          {}\n  decimal:      {}\n", info ? info->name : "(no name known)", hex(hr), hr);
+    if (!info) {
+        std::cerr << fmt::format("vss-sim: {} is not a code the simulator knows\n", hex(hr));
+        return ExitUsage;
+    }
+    std::cout << fmt::format("  meaning:      {}\n  produced by:  {}\n", info->meaning, producerOf(hr));
+    if (lastError)
+        std::cout << fmt::format("  vssadmin:     Last error: {}{}\n", text.text,
+                                 text.confirmed ? "" : " (unverified: no real capture shows it)");
+    if (g)
+        std::cout << fmt::format("requester guidance (behavior.md \u00a717):\n  seen in:      {}\n  means:        {}\n"
+                                 "  reaction:     {}\n  retry:        {}\n",
+                                 g->seenIn, g->meaning, g->reaction, g->retry);
+    return ExitOk;
+}
+
+/// How a row moves a writer, for explain's "reached by" / "leaves by" lists.
+std::string targetText(const Row &r)
+{
+    switch (r.target) {
+    case Target::State: return std::string(writerStateName(r.to));
+    case Target::Unchanged: return "unchanged";
+    case Target::Listed: return "no record, listed";
+    case Target::Absent: return "no record, absent from the lists";
+    }
+    return {};
+}
+
+std::string fromText(StateSet from)
+{
+    std::string out;
+    for (int bit = 0; bit <= VSS_WS_COUNT; ++bit)
+        if (from & (1u << bit)) {
+            out += out.empty() ? "" : ", ";
+            out += bit == VSS_WS_COUNT ? std::string_view("(no record)") : writerStateName(static_cast<VSS_WRITER_STATE>(bit));
+        }
+    return out;
+}
+
+int explainState(const Options &o, VSS_WRITER_STATE s)
+{
+    const NamedValue *info = nullptr;
+    for (const NamedValue &v : enumTable(EnumKind::WriterState))
+        if (v.value == s)
+            info = &v;
+    const StateLabel &label = vssadminStateLabel(s);
+    std::vector<const Row *> reached, leaves;
+    for (const Row &r : transitionTable()) {
+        if (r.target == Target::State && r.to == s)
+            reached.push_back(&r);
+        if (r.from & states({s}))
+            leaves.push_back(&r);
+    }
+    std::vector<const StateGuidance *> notes;
+    for (const StateGuidance &g : stateGuidanceTable())
+        if (g.state == s)
+            notes.push_back(&g);
+    if (o.json) {
+        auto rowJson = [](const Row *r) {
+            return fmt::format("{{\"row\":{},\"label\":{},\"from\":{},\"to\":{}}}", jstr(r->id), jstr(transitionLabel(*r)),
+                               jstr(fromText(r->from)), jstr(targetText(*r)));
+        };
+        std::cout << fmt::format("{{\"schema\":1,\"seed\":null,\"kind\":\"writer_state\",\"name\":{},\"value\":{},"
+                                 "\"meaning\":{},\"vssadmin_label\":{},\"label_confirmed\":{},\"reached_by\":{},"
+                                 "\"leaves_by\":{},\"guidance\":{}}}\n",
+                                 jstr(info->name), info->value, jstr(info->meaning), jstr(label.label),
+                                 jbool(label.confirmed), jarray(reached, rowJson), jarray(leaves, rowJson),
+                                 jarray(notes, [](const StateGuidance *g) {
+                                     return fmt::format("{{\"situation\":{},\"meaning\":{},\"reaction\":{}}}",
+                                                        jstr(g->situation), jstr(g->meaning), jstr(g->reaction));
+                                 }));
+        return ExitOk;
+    }
+    std::cout << fmt::format("{}\n  number:       {}\n  meaning:      {}\n  vssadmin:     State: [{}] {}{}\n"
+                             "  DiskShadow:   - Status: {} ({})\n",
+                             info->name, info->value, info->meaning, info->value, label.label,
+                             label.confirmed ? "" : " (unverified: no real capture shows it)", info->value, info->name);
+    std::cout << "reached by (behavior.md \u00a78):\n";
+    if (reached.empty())
+        std::cout << "  no row: the simulator never produces this state\n";
+    for (const Row *r : reached)
+        std::cout << fmt::format("  {}   from {}\n", transitionLabel(*r), fromText(r->from));
+    std::cout << "from this state:\n";
+    if (leaves.empty())
+        std::cout << "  no row\n";
+    for (const Row *r : leaves)
+        std::cout << fmt::format("  {}   -> {}\n", transitionLabel(*r), targetText(*r));
+    for (const StateGuidance *g : notes)
+        std::cout << fmt::format("requester guidance (behavior.md \u00a717): {}: {}{}\n", g->situation,
+                                 g->meaning.empty() ? "" : std::string(g->meaning) + "; ", g->reaction);
+    return ExitOk;
+}
+
+int cmdExplain(const Options &o)
+{
+    const std::string name = upper(o.what);
+    if (auto state = enumByName(EnumKind::WriterState, name); state && name != "VSS_WS_COUNT")
+        return explainState(o, static_cast<VSS_WRITER_STATE>(*state));
+    if (auto hr = parseCode(o.what))
+        return explainCode(o, *hr);
+    std::vector<std::string_view> names;
+    for (const NamedValue &v : hresultTable())
+        names.push_back(v.name);
+    for (const NamedValue &v : enumTable(EnumKind::WriterState))
+        names.push_back(v.name);
+    std::string hint;
+    if (auto near = closestName(name, names, 3)) {
+        hint = fmt::format(" (did you mean '{}'?)", *near);
+    } else {
+        // A fragment such as TIMEOUT: list the names that contain it.
+        std::vector<std::string_view> containing;
+        for (std::string_view n : names)
+            if (name.size() >= 3 && n != name && n.find(name) != std::string_view::npos && containing.size() < 6)
+                containing.push_back(n);
+        if (!containing.empty())
+            hint = fmt::format(" (names containing it: {})", fmt::join(containing, ", "));
+    }
+    std::cerr << fmt::format("vss-sim explain: unknown name or code '{}'{}\n", o.what, hint);
+    return ExitUsage;
+}
+
+// ---------------------------------------------------------------------------------------------
+// graph, help
+
+int cmdGraph(const Options &o)
+{
+    if (o.json)
+        throw UsageError("graph writes DOT only; --json does not apply");
+    std::cout << formatTransitionGraph();
+    return ExitOk;
+}
+
+int cmdHelp(const Options &o);
+
+struct Command {
+    std::string_view name;
+    std::string_view summary;
+    void (*setup)(CLI::App &, Options &);
+    int (*run)(const Options &);
+};
+
+void addSeed(CLI::App &c, Options &o)
+{
+    c.add_option("--seed", o.seed, "N, 0xHEX or a 40-hex git SHA (its last 16 digits); default VSSSIM_SEED, "
+                                   "else the scenario's seed");
+}
+
+void addListing(CLI::App &c, Options &o)
+{
+    c.add_option("FILE", o.file, "scenario whose service to list; default: the Windows 10/11 client writers");
+    addSeed(c, o);
+    c.add_flag("--crlf", o.crlf, "end lines with \\r\\n, as the Windows console does");
+    c.add_flag("--french", o.french, "the French strings known from real captures (vssadmin)");
+    c.add_flag("--legacy", o.legacy, "copyright 2001-2005, as Windows Server 2003/2008-era vssadmin prints it");
+}
+
+// One table: the parser, `help`, and "did you mean" all read it.
+const Command kCommands[] = {
+    {"run", "run scenarios, check expectations and golden traces",
+     [](CLI::App &c, Options &o) {
+         c.add_option("FILE", o.files, "scenario files (.toml)")->required();
+         addSeed(c, o);
+         c.add_option("--trace", o.trace, "write the JSON-lines trace here (concatenated for several files)");
+         c.add_option("--golden", o.goldens, "golden trace to compare with, once per FILE in order")
+             ->allow_extra_args(false);   // one value per --golden: `--golden F a.toml` leaves a.toml a FILE
+         c.add_flag("--update-golden", o.updateGolden, "rewrite the golden traces (default path: FILE with .trace)");
+         c.add_flag("--check-determinism", o.checkDeterminism, "run twice and compare trace hashes (mismatch: exit 70)");
+         c.add_flag("-q,--quiet", o.quiet, "print only failures and the total");
+     },
+     cmdRun},
+    {"validate", "parse and check scenario files without running them",
+     [](CLI::App &c, Options &o) { c.add_option("FILE", o.files, "scenario files (.toml)")->required(); }, cmdValidate},
+    {"list-writers", "print `vssadmin list writers` (or DiskShadow / VShadow) for a scenario's service",
+     [](CLI::App &c, Options &o) {
+         addListing(c, o);
+         c.add_option("--format", o.format, "vssadmin, diskshadow or vshadow")
+             ->check(CLI::IsMember({"vssadmin", "diskshadow", "vshadow"}));
+         c.add_option("--preamble", o.preamble,
+                      "the \"Waiting for responses.\" lines: auto (when a creation runs or a writer answers late), "
+                      "on, off")
+             ->check(CLI::IsMember({"auto", "on", "off"}));
+     },
+     cmdListWriters},
+    {"list-providers", "print `vssadmin list providers`", addListing, cmdListProviders},
+    {"explain", "what an HRESULT or VSS_WS_* state means and what a requester should do",
+     [](CLI::App &c, Options &o) {
+         c.add_option("NAME", o.what, "VSS_E_... name, 0xHEX, decimal, or VSS_WS_... state")->required();
+     },
+     cmdExplain},
+    {"graph", "the writer state machine (behavior.md \u00a78) as DOT",
+     [](CLI::App &c, Options &o) {
+         c.add_option("--format", o.graphFormat, "dot")->check(CLI::IsMember({"dot"}));
+     },
+     cmdGraph},
+    {"help", "help on a command, or `help exit-codes`",
+     [](CLI::App &c, Options &o) { c.add_option("TOPIC", o.topic, "a command name or exit-codes"); }, cmdHelp},
+};
+
+std::optional<std::string_view> closestCommand(std::string_view word)
+{
+    return closestNameBy(word, kCommands, [](const Command &c) { return c.name; });
+}
+
+CLI::App *g_app = nullptr;   // for `help <command>`
+
+int cmdHelp(const Options &o)
+{
+    if (o.topic.empty()) {
+        std::cout << g_app->help();
+        return ExitOk;
+    }
+    const std::string &t = o.topic.front();
+    if (t == "exit-codes") {
+        std::cout << kExitCodes;
+        return ExitOk;
+    }
+    for (const Command &c : kCommands)
+        if (c.name == t) {
+            std::cout << g_app->get_subcommand(std::string(c.name))->help();
+            return ExitOk;
+        }
+    const auto near = closestCommand(t);
+    std::cerr << fmt::format("vss-sim help: unknown topic '{}'{}; topics: exit-codes and the command names\n", t,
+                             near ? fmt::format(" (did you mean '{}'?)", *near) : std::string());
+    return ExitUsage;
+}
+
+/// CLI11 reports an unknown command as an unexpected argument; ninja's "did you mean" reads better.
+std::optional<int> unknownCommand(int argc, char **argv)
+{
+    for (int i = 1; i < argc; ++i) {
+        const std::string_view arg = argv[i];
+        if (arg == "--")
+            return std::nullopt;
+        if (arg.starts_with("-"))
+            continue;   // global options take no value, so the first word is the command
+        for (const Command &c : kCommands)
+            if (c.name == arg)
+                return std::nullopt;
+        const auto near = closestCommand(arg);
+        std::cerr << fmt::format("vss-sim: unknown command '{}'{}\nRun 'vss-sim --help' for the list of commands.\n",
+                                 arg, near ? fmt::format(" (did you mean '{}'?)", *near) : std::string());
+        return ExitUsage;
+    }
+    return std::nullopt;
+}
+
+/// -v info, -vv debug, -vvv trace. The service's loggers read SPDLOG_LEVEL when they are made, so
+/// the flag takes effect through it; an explicit flag beats the environment.
+void applyVerbosity(int verbose)
+{
+    if (verbose > 0) {
+        const char *level = verbose == 1 ? "info" : verbose == 2 ? "debug" : "trace";
+        setenv("SPDLOG_LEVEL", level, 1);
+        spdlog::set_level(spdlog::level::from_str(level));
+    }
+    g_log = makeLogger("cli");
+}
+
+int run(int argc, char **argv)
+{
+    if (auto code = unknownCommand(argc, argv))
+        return *code;
+    Options o;
+    CLI::App app{"vss-sim: a simulated Windows VSS writer-status service.\n"
+                 "Runs scenarios, emulates the vssadmin/DiskShadow/VShadow writer listings, explains codes."};
+    g_app = &app;
+    app.name("vss-sim");
+    app.set_version_flag("--version", std::string("vss-sim ") + vsssim::version());
+    app.require_subcommand(1);
+    app.fallthrough();   // before the subcommands exist: they copy it, so `explain X --json` parses
+    app.add_flag("--json", o.json, "one JSON document on stdout (\"schema\": 1, \"seed\")");
+    app.add_flag("--no-color", o.noColor, "no colour (also when NO_COLOR is set or stdout is not a terminal)");
+    app.add_flag("-v,--verbose", o.verbose, "log to stderr: -v info, -vv debug, -vvv trace (or SPDLOG_LEVEL)");
+    app.footer(std::string(kExitCodes));
+    for (const Command &c : kCommands)
+        c.setup(*app.add_subcommand(std::string(c.name), std::string(c.summary)), o);
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::ParseError &e) {
+        return app.exit(e) == 0 ? ExitOk : ExitUsage;   // --help and --version still exit 0
+    }
+    applyVerbosity(o.verbose);
+    for (const Command &c : kCommands)
+        if (app.got_subcommand(std::string(c.name))) {
+            try {
+                return c.run(o);
+            } catch (const UsageError &e) {
+                std::cerr << "vss-sim " << c.name << ": " << e.what() << '\n';
+                return ExitUsage;
+            }
+        }
+    return ExitUsage;   // require_subcommand(1) makes this unreachable
+}
+
+} // namespace
+} // namespace vsssim
+
+int main(int argc, char **argv)
+{
+    using namespace vsssim;
+    try {
+        return run(argc, argv);
+    } catch (const std::exception &e) {
+        // Anything that escapes is a simulator bug: say so, with what reproduces it.
+        std::cout.flush();
+        std::cerr << fmt::format("internal error: {} (seed {}); please report it\n", e.what(),
+                                 g_inFlight.seed ? std::to_string(*g_inFlight.seed) : std::string("none"));
+        if (!g_inFlight.file.empty() && g_inFlight.seed)
+            std::cerr << fmt::format("reproduce: vss-sim run {} --seed {}\n", g_inFlight.file, *g_inFlight.seed);
+        return ExitInternal;
+    }
+}
