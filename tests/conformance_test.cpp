@@ -11,6 +11,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <functional>
+#include <latch>
 #include <memory>
 #include <optional>
 #include <string>
@@ -1206,6 +1207,47 @@ TEST_CASE("R15: the writer's application code and message reach GetWriterStatusE
     }
 }
 
+TEST_CASE("§13.3 and §13.4: a rejected GetWriterStatus(Ex) writes nothing and allocates nothing")
+{
+    Sim sim;
+    INFO("seed=", sim.seed);
+    Ctx c(sim);
+    c.drive(Stage::StatusHeld);
+    const BSTR kNameSentinel = reinterpret_cast<BSTR>(0x10);
+    const BSTR kMessageSentinel = reinterpret_cast<BSTR>(0x20);
+    VSS_ID idInstance = kUnknownId, idWriter = kUnknownId;
+    BSTR bstrName = kNameSentinel, bstrMessage = kMessageSentinel;
+    VSS_WRITER_STATE state = VSS_WS_COUNT;
+    HRESULT failure = 0x1234, application = 0x5678;
+    auto untouched = [&] {
+        CHECK(idInstance == kUnknownId);
+        CHECK(idWriter == kUnknownId);
+        CHECK(bstrName == kNameSentinel);
+        CHECK(bstrMessage == kMessageSentinel);
+        CHECK(state == VSS_WS_COUNT);
+        CHECK(failure == 0x1234);
+        CHECK(application == 0x5678);
+    };
+    CHECK(Hr{c.ex3()->GetWriterStatusEx(0, &idInstance, &idWriter, &bstrName, &state, NULL, &application, &bstrMessage)} ==
+          Hr{E_INVALIDARG});
+    untouched();
+    CHECK(Hr{c.p()->GetWriterStatus(0, &idInstance, &idWriter, &bstrName, NULL, &failure)} == Hr{E_INVALIDARG});
+    untouched();
+    CHECK(Hr{c.ex3()->GetWriterStatusEx(kWriterCount, &idInstance, &idWriter, &bstrName, &state, &failure, &application,
+                                        &bstrMessage)} == Hr{VSS_E_OBJECT_NOT_FOUND});
+    untouched();
+    sim.callFault("GetWriterStatusEx", E_OUTOFMEMORY, false, /*occurrence=*/1);
+    CHECK(Hr{c.ex3()->GetWriterStatusEx(0, &idInstance, &idWriter, &bstrName, &state, &failure, &application,
+                                        &bstrMessage)} == Hr{E_OUTOFMEMORY});
+    untouched();
+    // The fault was for one call only: the next one succeeds.
+    CHECK(Hr{c.ex3()->GetWriterStatusEx(0, &idInstance, &idWriter, &bstrName, &state, &failure, &application,
+                                        &bstrMessage)} == Hr{S_OK});
+    CHECK(idInstance == sim.instanceOf(0));
+    CHECK(bstrMessage == nullptr);
+    SysFreeString(bstrName);
+}
+
 TEST_CASE("partial failure: PARTIAL_FAILURE in the status, the component's failure through IVssComponentEx2::GetFailure")
 {
     Sim sim;
@@ -1686,17 +1728,22 @@ namespace {
 
 /// A whole backup from one thread, retrying while another object's creation runs (§17: bounded).
 /// No doctest macros: it runs on a second thread.
-HRESULT threadedBackup(std::vector<Status> &end)
+HRESULT threadedBackup(std::vector<Status> &end, std::latch &bothSelected)
 {
     Requester r;
-    if (FAILED(r.created))
-        return r.created;
-    HRESULT hr = r.initBackup();
+    HRESULT hr = r.created;
+    if (SUCCEEDED(hr))
+        hr = r.initBackup();
     if (SUCCEEDED(hr))
         hr = r.run(&IVssBackupComponents::GatherWriterMetadata);
-    if (hr != VSS_S_ASYNC_FINISHED)
-        return FAILED(hr) ? hr : E_FAIL;
-    if (FAILED(hr = r.selectAll()))
+    if (hr == VSS_S_ASYNC_FINISHED)
+        hr = r.selectAll();
+    else if (SUCCEEDED(hr))
+        hr = E_FAIL;
+    // Both sessions exist and have their metadata before either starts a snapshot set; every
+    // path arrives here, or the other thread would wait forever.
+    bothSelected.arrive_and_wait();
+    if (FAILED(hr))
         return hr;
     for (int attempt = 0; attempt < 100; ++attempt) {
         hr = r.p->StartSnapshotSet(&r.setId);
@@ -1739,8 +1786,9 @@ TEST_CASE("two concurrent sessions, one on another thread, share the writers and
     sim.fault(kRegistry, delayAt(Input::PrepareForBackup, std::chrono::seconds(3)));
     std::vector<Status> endA, endB;
     HRESULT hrB = E_FAIL;
-    std::thread other([&] { hrB = threadedBackup(endB); });
-    const HRESULT hrA = threadedBackup(endA);
+    std::latch bothSelected(2);
+    std::thread other([&] { hrB = threadedBackup(endB, bothSelected); });
+    const HRESULT hrA = threadedBackup(endA, bothSelected);
     other.join();
     CHECK(Hr{hrA} == Hr{S_OK});
     CHECK(Hr{hrB} == Hr{S_OK});
@@ -1753,7 +1801,7 @@ TEST_CASE("two concurrent sessions, one on another thread, share the writers and
         CHECK(Hr{endA[i].failure} == Hr{S_OK});
         CHECK(Hr{endB[i].failure} == Hr{S_OK});
     }
-    // Each session has its own id (§1.2).
+    // Both objects are released: their non-persistent shadow copies went with them (§10.3).
     CHECK(sim.svc->shadowCopies().empty());
 }
 

@@ -9,6 +9,7 @@
 #include "core/guid.h"
 #include "core/names.h"
 #include "core/rng.h"
+#include "scenario/listing.h"
 #include "service/session.h"
 
 namespace vsssim {
@@ -16,14 +17,6 @@ namespace vsssim {
 namespace {
 
 std::wstring wide(std::string_view s) { return std::wstring(s.begin(), s.end()); }
-
-std::string narrow(std::wstring_view w)
-{
-    std::string s;
-    for (wchar_t c : w)
-        s += c < 0x80 ? static_cast<char>(c) : '?';
-    return s;
-}
 
 std::string hrText(HRESULT hr) { return fmt::format("{}", Hr{hr}); }
 
@@ -230,13 +223,13 @@ public:
             }
         }
         session_->release();
+        report_.virtualEnd = svc_->now();
         // Let BackupShutdown handlers return and leftover slots be reclaimed (R10: two days).
         svc_->runUntilIdle(svc_->now() + std::chrono::hours(72));
         check("", S_OK);
         report_.golden = svc_->trace().golden();
         report_.jsonTrace = svc_->trace().jsonLines();
         report_.traceHash = svc_->trace().hash();
-        report_.virtualEnd = svc_->now();
         report_.mistakes = svc_->mistakes();
         report_.passed = report_.failures.empty();
         return std::move(report_);
@@ -470,28 +463,9 @@ private:
     /// vssadmin's view: an observer session of its own (Identify + gather), public statuses.
     HRESULT listWriters()
     {
-        auto observer = std::make_shared<Session>(svc_);
-        HRESULT hr = observer->initializeForBackup().hr();
-        if (SUCCEEDED(hr)) {
-            auto op = observer->gatherWriterMetadata();
-            if (op) {
-                observer->wait(**op, std::nullopt);
-                auto status = observer->gatherWriterStatus();
-                if (status) {
-                    observer->wait(**status, std::nullopt);
-                    hr = (*status)->result;
-                    held_.clear();
-                    if (auto count = observer->writerStatusCount())
-                        for (UINT i = 0; i < *count; ++i)
-                            held_.push_back(**observer->writerStatus(i));
-                } else {
-                    hr = status.hr();
-                }
-            } else {
-                hr = op.hr();
-            }
-        }
-        observer->release();
+        bool late = false;
+        HRESULT hr = S_OK;
+        held_ = observeWriters(*svc_, late, &hr);
         return hr;
     }
 
@@ -557,7 +531,7 @@ private:
         if (e.applicationCode && *e.applicationCode != entry->hrApplication)
             fail(e.pos, who + " application code", hrText(*e.applicationCode), hrText(entry->hrApplication));
         if (e.message && (!entry->message || *entry->message != *e.message))
-            fail(e.pos, who + " message", "'" + narrow(*e.message) + "'", entry->message ? "'" + narrow(*entry->message) + "'" : "NULL");
+            fail(e.pos, who + " message", "'" + toUtf8(*e.message) + "'", entry->message ? "'" + toUtf8(*entry->message) + "'" : "NULL");
     }
 
     const Scenario &sc_;

@@ -834,6 +834,7 @@ Result<AsyncPtr> Session::prepareForBackup()
     if (auto r = injected("PrepareForBackup"); !r)
         return r.error();
     prepareCalled_ = true;
+    ++componentGeneration_;  // component pointers handed out before this call go stale (§3)
     AsyncPtr op = startOp("PrepareForBackup");
     std::vector<WriterEntry *> recipients;
     for (WriterEntry *w : participants()) {
@@ -879,6 +880,7 @@ Result<AsyncPtr> Session::doSnapshotSet()
     if (auto r = injected("DoSnapshotSet"); !r)
         return r.error();
     snapCalled_ = true;
+    ++componentGeneration_;
     service_->setCreationRunning(this);
     AsyncPtr op = startOp("DoSnapshotSet");
     auto self = shared_from_this();
@@ -1037,6 +1039,7 @@ Result<AsyncPtr> Session::backupComplete()
     if (auto r = injected("BackupComplete"); !r)
         return r.error();
     completeCalled_ = true;
+    ++componentGeneration_;
     // M3: a writer whose status showed a failure, none of whose components was marked failed.
     for (WriterEntry *w : prepareRecipients_) {
         const SessionRecord *rec = record(*w);
