@@ -4,6 +4,7 @@
 // (up to kMaxErrors) and sorted into file order: toml++ tables are sorted maps, so the walk below
 // does not visit keys in the order they were written.
 #include "scenario/loader.h"
+#include "scenario/runner.h"
 
 #include <algorithm>
 #include <array>
@@ -147,22 +148,7 @@ constexpr std::array<std::string_view, 6> kOtherFaultMethods{
     "IVssAsync::Wait", "IVssAsync::Cancel", "IVssAsync::QueryStatus",
 };
 
-/// The methods a [[step]] may call: those the scenario runner (scenario/runner.cpp, Run::exec) carries out.
-/// Any other name would only fail at run time with E_NOTIMPL.
-constexpr std::array<std::string_view, 20> kStepMethods{
-    "InitializeForBackup", "InitializeForRestore", "SetContext", "SetBackupState", "DisableWriterClasses",
-    "EnableWriterClasses", "DisableWriterInstances", "GatherWriterMetadata", "FreeWriterMetadata",
-    "StartSnapshotSet", "AddToSnapshotSet", "PrepareForBackup", "DoSnapshotSet", "BackupComplete",
-    "GatherWriterStatus", "FreeWriterStatus", "AbortBackup", "SaveAsXML", "PreRestore", "PostRestore",
-};
 
-/// Harness verbs a [[step]] may use besides the methods. QueryStatus (IVssAsync) is one because field
-/// scenario S10 polls a pending DoSnapshotSet.
-constexpr std::array<std::string_view, 14> kHarnessVerbs{
-    "Sleep", "Wait", "Cancel", "QueryStatus", "Release", "NewRequester", "RestartWriter", "VanishWriter",
-    "SelectAllComponents", "SetBackupSucceededAll", "SelectAllForRestore", "SetFileRestoreStatusAll",
-    "BackgroundSnapshot", "ListWriters",
-};
 
 constexpr std::array<std::string_view, 4> kScripts{"backup", "restore", "observer", "none"};
 constexpr std::array<std::string_view, 2> kClocks{"virtual", "real"};
@@ -1591,11 +1577,10 @@ private:
         s.pos = posOf(t);
         if (const toml::node *n = required(t, "call", "[[step]]")) {
             if (auto c = stringOf(*n, "call")) {
-                if (contains(kStepMethods, *c) || contains(kHarnessVerbs, *c)) {
+                if (contains(stepCalls(), *c)) {
                     s.call = *c;
                 } else {
-                    std::vector<std::string_view> all(kStepMethods.begin(), kStepMethods.end());
-                    all.insert(all.end(), kHarnessVerbs.begin(), kHarnessVerbs.end());
+                    std::vector<std::string_view> all(stepCalls().begin(), stepCalls().end());
                     const std::string why = contains(kBackupMethods, *c)
                                                 ? fmt::format("unsupported call {}: the scenario runner does not carry "
                                                               "out this method", quoted(*c))
@@ -1723,36 +1708,7 @@ private:
     /// an expectation naming a label that never occurs would silently check nothing.
     std::vector<std::string> runLabels() const { return runLabels(sc_); }
 
-    static std::vector<std::string> runLabels(const Scenario &sc)
-    {
-        std::vector<std::string> out;
-        if (!sc.steps.empty()) {
-            for (const Step &s : sc.steps)
-                out.push_back(s.label);
-            return out;
-        }
-        if (sc.script == "observer")
-            return {"ListWriters"};
-        if (sc.script != "backup" && sc.script != "restore")
-            return out;
-        out = {"InitializeForBackup"};
-        if (sc.context != VSS_CTX_BACKUP)
-            out.emplace_back("SetContext");
-        out.insert(out.end(), {"SetBackupState", "GatherWriterMetadata"});
-        if (sc.componentMode)
-            out.emplace_back("SelectAllComponents");
-        out.emplace_back("StartSnapshotSet");
-        out.insert(out.end(), sc.snapshotVolumes.size(), "AddToSnapshotSet");
-        // AbortBackup runs only when DoSnapshotSet fails; it is a label all the same.
-        out.insert(out.end(), {"PrepareForBackup", "after-prepare", "DoSnapshotSet", "after-snapshot", "AbortBackup",
-                               "SaveAsXML", "SetBackupSucceededAll", "BackupComplete", "after-complete", "Release",
-                               "after-release"});
-        if (sc.script == "restore")
-            out.insert(out.end(), {"InitializeForRestore", "restore-metadata", "SelectAllForRestore", "PreRestore",
-                                   "after-prerestore", "SetFileRestoreStatusAll", "PostRestore", "after-postrestore",
-                                   "restore-release", "after-restore"});
-        return out;
-    }
+    static std::vector<std::string> runLabels(const Scenario &sc) { return scriptLabels(sc); }
 
     /// [[expect]] is parsed after [requester] and every [[step]], so the labels are all known here.
     void checkLabel(const std::string &label, const toml::node &n)

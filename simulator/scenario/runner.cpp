@@ -1,6 +1,7 @@
 #include "scenario/runner.h"
 
 #include <algorithm>
+#include <array>
 #include <cstdlib>
 #include <map>
 
@@ -181,6 +182,45 @@ std::vector<Step> restoreScript(const Scenario &sc)
     return s;
 }
 
+/// Run::exec carries out exactly these; anything else would end as E_NOTIMPL at run time.
+constexpr std::array<std::string_view, 35> kStepCalls{
+    "InitializeForBackup",
+    "InitializeForRestore",
+    "SetContext",
+    "SetBackupState",
+    "DisableWriterClasses",
+    "EnableWriterClasses",
+    "DisableWriterInstances",
+    "GatherWriterMetadata",
+    "FreeWriterMetadata",
+    "StartSnapshotSet",
+    "AddToSnapshotSet",
+    "PrepareForBackup",
+    "DoSnapshotSet",
+    "BackupComplete",
+    "GatherWriterStatus",
+    "GetWriterStatusCount",
+    "FreeWriterStatus",
+    "AbortBackup",
+    "SaveAsXML",
+    "PreRestore",
+    "PostRestore",
+    "Sleep",
+    "Wait",
+    "Cancel",
+    "QueryStatus",
+    "Release",
+    "NewRequester",
+    "RestartWriter",
+    "VanishWriter",
+    "SelectAllComponents",
+    "SetBackupSucceededAll",
+    "SelectAllForRestore",
+    "SetFileRestoreStatusAll",
+    "BackgroundSnapshot",
+    "ListWriters",
+};
+
 class Run
 {
 public:
@@ -193,15 +233,7 @@ public:
 
     RunReport execute()
     {
-        std::vector<Step> steps = sc_.steps;
-        if (steps.empty()) {
-            if (sc_.script == "backup")
-                steps = backupScript(sc_);
-            else if (sc_.script == "restore")
-                steps = restoreScript(sc_);
-            else if (sc_.script == "observer")
-                steps = {step("ListWriters")};
-        }
+        const std::vector<Step> steps = requesterScript(sc_);
         auto lock = svc_->lock();
         newRequester();
         bool skipToRelease = false;
@@ -520,9 +552,15 @@ private:
             return;
         }
         if (!entry) {
-            if (e.state || e.failure || e.applicationCode || e.message)
+            if (e.state || e.failure || e.applicationCode || e.message || e.publicState)
                 fail(e.pos, who, "a status entry", "absent from the status list");
             return;
+        }
+        if (e.publicState) {
+            // vssadmin's "State:" text, "[8] Failed": the form field reports quote.
+            const std::string shown = fmt::format("[{}] {}", static_cast<int>(entry->state), vssadminStateLabel(entry->state).label);
+            if (shown != *e.publicState)
+                fail(e.pos, who + " as vssadmin shows it", *e.publicState, shown);
         }
         if (e.state && *e.state != entry->state)
             fail(e.pos, who + " state", std::string(writerStateName(*e.state)), std::string(writerStateName(entry->state)));
@@ -545,6 +583,36 @@ private:
 };
 
 } // namespace
+
+std::span<const std::string_view> stepCalls() noexcept
+{
+    return kStepCalls;
+}
+
+std::vector<Step> requesterScript(const Scenario &sc)
+{
+    if (!sc.steps.empty())
+        return sc.steps;
+    if (sc.script == "backup")
+        return backupScript(sc);
+    if (sc.script == "restore")
+        return restoreScript(sc);
+    if (sc.script == "observer")
+        return {step("ListWriters")};
+    return {};
+}
+
+std::vector<std::string> scriptLabels(const Scenario &sc)
+{
+    std::vector<std::string> labels;
+    for (const Step &s : requesterScript(sc)) {
+        labels.push_back(s.label);
+        // The built-in requester's failure path: AbortBackup right after a failed DoSnapshotSet.
+        if (sc.steps.empty() && s.call == "DoSnapshotSet")
+            labels.emplace_back("AbortBackup");
+    }
+    return labels;
+}
 
 RunReport runScenario(const Scenario &scenario, const RunOptions &options)
 {

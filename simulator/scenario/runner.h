@@ -6,6 +6,8 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <span>
+#include <string_view>
 #include <string>
 #include <vector>
 
@@ -45,6 +47,15 @@ std::shared_ptr<Service> buildService(const Scenario &scenario, std::uint64_t se
 
 /** \brief Build, run the requester script, check every expectation. */
 RunReport runScenario(const Scenario &scenario, const RunOptions &options = {});
+
+/** \brief Every `call` a [[step]] may name: what the runner carries out (the loader checks against it). */
+std::span<const std::string_view> stepCalls() noexcept;
+
+/** \brief The steps a run carries out: the scenario's [[step]]s, or its built-in script. */
+std::vector<Step> requesterScript(const Scenario &scenario);
+
+/** \brief Every label a run may reach, in order, with repeats (expectations' `after`). */
+std::vector<std::string> scriptLabels(const Scenario &scenario);
 
 /** \brief The seed a run uses: options, else VSSSIM_SEED, else the scenario's. */
 std::uint64_t effectiveSeed(const Scenario &scenario, const RunOptions &options);
