@@ -255,10 +255,10 @@ public:
         return guarded("CVssWriterEx2::SetWriterFailureEx", [&]() -> HRESULT {
             if (!isOneOf(hr, {S_OK, VSS_E_WRITERERROR_PARTIAL_FAILURE}))
                 return E_INVALIDARG;  // R6: the seven codes of SetWriterFailureEx
-            std::optional<std::wstring> message;
+            Failure failure{hr, hrApplication, std::nullopt};
             if (wszApplicationMessage)
-                message = wszApplicationMessage;
-            return recordFailure(Failure{hr, hrApplication, std::move(message)});
+                failure.message.emplace(wszApplicationMessage);
+            return recordFailure(std::move(failure));
         });
     }
 

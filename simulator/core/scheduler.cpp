@@ -39,6 +39,16 @@ void Scheduler::runUntil(SimTime limit)
     clock_.advanceTo(limit, io_);
 }
 
+void Scheduler::clear()
+{
+    drain();
+    // Tasks may own sessions that own this scheduler's service: destroy them one by one, outside the queue.
+    while (!queue_.empty()) {
+        Task task = std::move(queue_.top().task);
+        queue_.pop();
+    }
+}
+
 std::optional<SimTime> Scheduler::nextDeadline() const
 {
     if (queue_.empty())

@@ -36,6 +36,8 @@ public:
     /** \brief Run every task due up to `limit`, then make `limit` the present. */
     void runUntil(SimTime limit);
     std::optional<SimTime> nextDeadline() const;
+    /** \brief Drop every scheduled task (a simulation being replaced: its pending work will never run). */
+    void clear();
     bool idle() const noexcept { return queue_.empty(); }
     std::uint64_t tasksRun() const noexcept { return tasksRun_; }
 

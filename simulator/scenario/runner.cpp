@@ -263,6 +263,7 @@ public:
         report_.jsonTrace = svc_->trace().jsonLines();
         report_.traceHash = svc_->trace().hash();
         report_.mistakes = svc_->mistakes();
+        svc_->scheduler().clear();  // nothing scheduled beyond the drain may keep the session alive
         report_.passed = report_.failures.empty();
         return std::move(report_);
     }

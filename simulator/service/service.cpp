@@ -106,8 +106,18 @@ std::shared_ptr<Service> Service::current()
 
 void Service::install(std::shared_ptr<Service> service)
 {
-    std::lock_guard lock(gCurrentMutex);
-    gCurrent = std::move(service);
+    const Service *fresh = service.get();
+    std::shared_ptr<Service> old;
+    {
+        std::lock_guard lock(gCurrentMutex);
+        old = std::exchange(gCurrent, std::move(service));
+    }
+    if (old && old.get() != fresh) {
+        // Work still scheduled in the old simulation holds its sessions, which hold the service:
+        // nothing will ever run it, so drop it and let the old simulation go.
+        auto lock = old->lock();
+        old->scheduler().clear();
+    }
 }
 
 Result<WriterEntry *> Service::subscribe(WriterIdentity identity, WriterHandler &handler, bool pinnedInstance)

@@ -190,7 +190,8 @@ Result<void> Session::setContext(LONG context)
         return badState("SetContext: may be called only once");
     if (setStarted_)
         return badState("SetContext: must come before StartSnapshotSet");
-    if (context == static_cast<LONG>(VSS_CTX_ALL) || (context & ~kKnownAttributes) != 0)
+    // VSS_CTX_ALL is valid for every method except making shadow copies (StartSnapshotSet refuses it).
+    if (context != static_cast<LONG>(VSS_CTX_ALL) && (context & ~kKnownAttributes) != 0)
         return fail(E_INVALIDARG, fmt::format("SetContext: 0x{:x} is not a context", static_cast<std::uint32_t>(context)));
     const auto &unsupported = service_->provider().unsupportedContexts;
     if (std::find(unsupported.begin(), unsupported.end(), context) != unsupported.end())
@@ -597,6 +598,8 @@ Result<UINT> Session::writerMetadataCount() const
 {
     if (auto r = requireInitialized(); !r)
         return r.error();
+    if (auto r = requireNoPending(); !r)
+        return r.error();
     if (!metadataDone_ || metadataFreed_)
         return badState("GetWriterMetadataCount: no metadata held (GatherWriterMetadata not completed, or freed)");
     return static_cast<UINT>(listed_.size());
@@ -605,6 +608,8 @@ Result<UINT> Session::writerMetadataCount() const
 Result<const ListedWriter *> Session::writerMetadata(UINT index) const
 {
     if (auto r = requireInitialized(); !r)
+        return r.error();
+    if (auto r = requireNoPending(); !r)
         return r.error();
     if (!metadataDone_ || metadataFreed_)
         return badState("GetWriterMetadata: no metadata held (GatherWriterMetadata not completed, or freed)");
@@ -668,8 +673,8 @@ Result<void> Session::addComponent(const VSS_ID &instanceId, const VSS_ID &write
         return badState("AddComponent: not allowed in a restore");
     if (!metadataDone_)
         return badState("AddComponent: GatherWriterMetadata has not completed");
-    if (prepareCalled_)
-        return badState("AddComponent: after PrepareForBackup");
+    if (prepareCalled_ || aborted_)
+        return badState("AddComponent: after PrepareForBackup or AbortBackup");
     if (namedNoWriterContext())
         return badState("AddComponent: the context has no writers");
     if (auto r = requireNoPending(); !r)
@@ -737,6 +742,8 @@ Result<std::wstring> Session::saveAsXml() const
 {
     if (auto r = requireInitialized(); !r)
         return r.error();
+    if (auto r = requireNoPending(); !r)
+        return r.error();
     BcdDocument doc;
     doc.components = bcd_;
     doc.backupType = backupType_;
@@ -760,6 +767,8 @@ Result<VSS_ID> Session::startSnapshotSet()
         return r.error();
     if (setStarted_)
         return badState("StartSnapshotSet: already called on this object");
+    if (context_ == static_cast<LONG>(VSS_CTX_ALL))
+        return badState("StartSnapshotSet: VSS_CTX_ALL cannot make shadow copies");
     if ((service_->creationRunning() && service_->creationRunning() != this) || service_->backgroundCreationRunning())
         return fail(VSS_E_SNAPSHOT_SET_IN_PROGRESS, "StartSnapshotSet: another shadow copy set is being created");
     if (auto r = injected("StartSnapshotSet"); !r)
@@ -775,8 +784,8 @@ Result<VSS_ID> Session::addToSnapshotSet(std::wstring_view volume, const VSS_ID 
         return r.error();
     if (!setStarted_)
         return badState("AddToSnapshotSet: StartSnapshotSet has not been called");
-    if (snapCalled_)
-        return badState("AddToSnapshotSet: DoSnapshotSet has been called");
+    if (snapCalled_ || aborted_)
+        return badState("AddToSnapshotSet: DoSnapshotSet has been called, or the backup was aborted");
     if (auto r = requireNoPending(); !r)
         return r.error();
     if (providerId != GUID_NULL && providerId != service_->provider().providerId)
@@ -825,8 +834,8 @@ Result<AsyncPtr> Session::prepareForBackup()
         return badState("PrepareForBackup: not allowed in a restore");
     if (!setStarted_)
         return badState("PrepareForBackup: StartSnapshotSet has not been called");
-    if (prepareCalled_)
-        return badState("PrepareForBackup: already called");
+    if (prepareCalled_ || aborted_)
+        return badState("PrepareForBackup: already called, or the backup was aborted");
     if (namedNoWriterContext())
         return badState("PrepareForBackup: the context has no writers");
     if (auto r = requireNoPending(); !r)
@@ -866,8 +875,8 @@ Result<AsyncPtr> Session::doSnapshotSet()
         return badState("DoSnapshotSet: not allowed in a restore");
     if (!setStarted_)
         return badState("DoSnapshotSet: StartSnapshotSet has not been called");
-    if (snapCalled_)
-        return badState("DoSnapshotSet: already called");
+    if (snapCalled_ || aborted_)
+        return badState("DoSnapshotSet: already called, or the backup was aborted");
     if (auto r = requireNoPending(); !r)
         return r.error();
     if ((service_->creationRunning() && service_->creationRunning() != this) || service_->backgroundCreationRunning())
@@ -884,7 +893,11 @@ Result<AsyncPtr> Session::doSnapshotSet()
     service_->setCreationRunning(this);
     AsyncPtr op = startOp("DoSnapshotSet");
     auto self = shared_from_this();
-    op->onCancel = [self] { self->endCreation(); };
+    // Weak: the session owns the operation, so a strong capture would keep both alive forever.
+    op->onCancel = [weak = weak_from_this()] {
+        if (auto session = weak.lock())
+            session->endCreation();
+    };
     std::vector<WriterEntry *> recipients;
     for (WriterEntry *w : prepareRecipients_)
         if (eligible(*w, Input::PrepareForSnapshot))
@@ -1332,6 +1345,8 @@ Result<const ShadowCopy *> Session::snapshotProperties(const VSS_ID &snapshotId)
 {
     if (auto r = requireInitialized(); !r)
         return r.error();
+    if (auto r = requireNoPending(); !r)
+        return r.error();
     for (const ShadowCopy &s : service_->shadowCopies())
         if (s.id == snapshotId && s.committed)
             return &s;
@@ -1358,6 +1373,8 @@ Result<std::pair<LONG, VSS_ID>> Session::deleteSnapshots(const VSS_ID &id, VSS_O
 Result<VSS_ID> Session::getSessionId() const
 {
     if (auto r = requireInitialized(); !r)
+        return r.error();
+    if (auto r = requireNoPending(); !r)
         return r.error();
     return sessionId_;
 }
