@@ -9,6 +9,8 @@
 #include <vsserror.h>
 #include <vswriter.h>
 
+#include <vsssim/vsssim.h>
+
 #include "fixture.h"
 
 using namespace vsssim;
@@ -289,3 +291,19 @@ TEST_CASE("several requester threads with their own sessions share the writers")
 }
 
 } // TEST_SUITE
+
+TEST_CASE("vsssim::useScenario: one C++ call puts a requester under test in front of a scenario's writers")
+{
+    std::string errors;
+    REQUIRE(vsssim::useScenario(SCENARIOS_DIR "/writer-missing-identify-fails.toml", &errors));
+    CHECK(errors.empty());
+    auto svc = Service::current();
+    Requester r(svc);
+    REQUIRE(r.s->initializeForBackup());
+    r.run(r.s->gatherWriterMetadata());
+    CHECK(*r.s->writerMetadataCount() == 13);  // the Exchange writer fails Identify (R11)
+    CHECK_FALSE(vsssim::useScenario(SCENARIOS_DIR "/no-such-file.toml", &errors));
+    CHECK(errors.find("no-such-file.toml") != std::string::npos);
+    CHECK_FALSE(vsssim::useScenario(nullptr));
+    CHECK(Service::current() == svc);  // a bad file changes nothing
+}

@@ -211,8 +211,15 @@ HRESULT BackupComponents::locked(const char *method, Body &&body) noexcept
 {
     return guarded(method, [&]() -> HRESULT {
         attachCurrentThread();
-        auto lock = session_->service().lock();
-        return body();
+        Service &service = session_->service();
+        auto lock = service.lock();
+        const HRESULT hr = body();
+        // Every call of a requester under test lands in the trace, next to what the writers did.
+        TraceRecord call{service.now(), TraceKind::Call, "requester", method};
+        call.hr = hr;
+        call.session = session_->number();
+        service.trace().add(std::move(call));
+        return hr;
     });
 }
 

@@ -3,6 +3,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <string>
 
 namespace vsssim {
 
@@ -14,5 +15,12 @@ std::size_t liveBstrCount() noexcept;
 
 /** \brief COM objects handed out by the library and not yet released (requester objects, IVssAsync...). */
 std::size_t liveObjectCount() noexcept;
+
+/**
+ * \brief Make the simulation this process talks to the one a scenario file describes: its writers,
+ * faults, volumes and settings (what VSSSIM_SCENARIO does at the first API call).
+ * \return false for a bad file; `errors`, if given, receives its `file:line:col: error: ...` lines.
+ */
+bool useScenario(const char *path, std::string *errors = nullptr) noexcept;
 
 } // namespace vsssim
