@@ -558,17 +558,31 @@ Result<ComponentRecord *> BackupComponents::restoreSelection(const VSS_ID &write
     return c;
 }
 
+template <class Apply>
+HRESULT BackupComponents::updateRestoreComponent(const char *method, bool argumentsValid, const VSS_ID &writerId,
+                                                 VSS_COMPONENT_TYPE ct, LPCWSTR wszLogicalPath,
+                                                 LPCWSTR wszComponentName, const VSS_ID *instanceId,
+                                                 Apply &&apply) noexcept
+{
+    // The restore setters differ only in what they store: one lookup, one set of checks.
+    return locked(method, [&]() -> HRESULT {
+        if (!argumentsValid || !wszComponentName)
+            return E_INVALIDARG;
+        auto c = restoreSelection(writerId, ct, wszLogicalPath, wszComponentName, instanceId);
+        if (!c)
+            return c.hr();
+        apply(**c);
+        return S_OK;
+    });
+}
+
 HRESULT BackupComponents::SetSelectedForRestore(VSS_ID writerId, VSS_COMPONENT_TYPE ct, LPCWSTR wszLogicalPath,
                                                 LPCWSTR wszComponentName, bool bSelectedForRestore) noexcept
 {
-    return locked("IVssBackupComponents::SetSelectedForRestore", [&]() -> HRESULT {
-        if (!wszComponentName)
-            return E_INVALIDARG;
-        auto c = restoreSelection(writerId, ct, wszLogicalPath, wszComponentName, nullptr);
-        if (!c)
-            return c.hr();
-        (*c)->selectedForRestore = bSelectedForRestore;
-        return S_OK;
+    return updateRestoreComponent("IVssBackupComponents::SetSelectedForRestore", true,
+                                  writerId, ct, wszLogicalPath, wszComponentName, nullptr,
+                                  [&](ComponentRecord &c) {
+        c.selectedForRestore = bSelectedForRestore;
     });
 }
 
@@ -576,42 +590,30 @@ HRESULT BackupComponents::SetSelectedForRestoreEx(VSS_ID writerId, VSS_COMPONENT
                                                   LPCWSTR wszComponentName, bool bSelectedForRestore,
                                                   VSS_ID instanceId) noexcept
 {
-    return locked("IVssBackupComponentsEx::SetSelectedForRestoreEx", [&]() -> HRESULT {
-        if (!wszComponentName)
-            return E_INVALIDARG;
-        auto c = restoreSelection(writerId, ct, wszLogicalPath, wszComponentName, &instanceId);
-        if (!c)
-            return c.hr();
-        (*c)->selectedForRestore = bSelectedForRestore;
-        return S_OK;
+    return updateRestoreComponent("IVssBackupComponentsEx::SetSelectedForRestoreEx", true,
+                                  writerId, ct, wszLogicalPath, wszComponentName, &instanceId,
+                                  [&](ComponentRecord &c) {
+        c.selectedForRestore = bSelectedForRestore;
     });
 }
 
 HRESULT BackupComponents::SetRestoreOptions(VSS_ID writerId, VSS_COMPONENT_TYPE ct, LPCWSTR wszLogicalPath,
                                             LPCWSTR wszComponentName, LPCWSTR wszRestoreOptions) noexcept
 {
-    return locked("IVssBackupComponents::SetRestoreOptions", [&]() -> HRESULT {
-        if (!wszComponentName || !wszRestoreOptions)
-            return E_INVALIDARG;
-        auto c = restoreSelection(writerId, ct, wszLogicalPath, wszComponentName, nullptr);
-        if (!c)
-            return c.hr();
-        (*c)->restoreOptions = wszRestoreOptions;
-        return S_OK;
+    return updateRestoreComponent("IVssBackupComponents::SetRestoreOptions", wszRestoreOptions != nullptr,
+                                  writerId, ct, wszLogicalPath, wszComponentName, nullptr,
+                                  [&](ComponentRecord &c) {
+        c.restoreOptions = wszRestoreOptions;
     });
 }
 
 HRESULT BackupComponents::SetAdditionalRestores(VSS_ID writerId, VSS_COMPONENT_TYPE ct, LPCWSTR wszLogicalPath,
                                                 LPCWSTR wszComponentName, bool bAdditionalRestores) noexcept
 {
-    return locked("IVssBackupComponents::SetAdditionalRestores", [&]() -> HRESULT {
-        if (!wszComponentName)
-            return E_INVALIDARG;
-        auto c = restoreSelection(writerId, ct, wszLogicalPath, wszComponentName, nullptr);
-        if (!c)
-            return c.hr();
-        (*c)->additionalRestores = bAdditionalRestores;
-        return S_OK;
+    return updateRestoreComponent("IVssBackupComponents::SetAdditionalRestores", true,
+                                  writerId, ct, wszLogicalPath, wszComponentName, nullptr,
+                                  [&](ComponentRecord &c) {
+        c.additionalRestores = bAdditionalRestores;
     });
 }
 
@@ -620,15 +622,11 @@ HRESULT BackupComponents::AddRestoreSubcomponent(VSS_ID writerId, VSS_COMPONENT_
                                                  LPCWSTR wszSubComponentLogicalPath, LPCWSTR wszSubComponentName,
                                                  bool bRepair) noexcept
 {
-    return locked("IVssBackupComponents::AddRestoreSubcomponent", [&]() -> HRESULT {
-        if (!wszComponentName || !wszSubComponentName)
-            return E_INVALIDARG;
-        auto c = restoreSelection(writerId, componentType, wszLogicalPath, wszComponentName, nullptr);
-        if (!c)
-            return c.hr();
-        (*c)->subcomponents.push_back(
+    return updateRestoreComponent("IVssBackupComponents::AddRestoreSubcomponent", wszSubComponentName != nullptr,
+                                  writerId, componentType, wszLogicalPath, wszComponentName, nullptr,
+                                  [&](ComponentRecord &c) {
+        c.subcomponents.push_back(
             RestoreSubcomponent{std::wstring(orEmpty(wszSubComponentLogicalPath)), wszSubComponentName, bRepair});
-        return S_OK;
     });
 }
 
@@ -636,19 +634,16 @@ HRESULT BackupComponents::AddNewTarget(VSS_ID writerId, VSS_COMPONENT_TYPE ct, L
                                        LPCWSTR wszComponentName, LPCWSTR wszPath, LPCWSTR wszFileName,
                                        bool bRecursive, LPCWSTR wszAlternatePath) noexcept
 {
-    return locked("IVssBackupComponents::AddNewTarget", [&]() -> HRESULT {
-        if (!wszComponentName || !wszPath || !wszFileName || !wszAlternatePath)
-            return E_INVALIDARG;
-        auto c = restoreSelection(writerId, ct, wszLogicalPath, wszComponentName, nullptr);
-        if (!c)
-            return c.hr();
+    return updateRestoreComponent("IVssBackupComponents::AddNewTarget",
+                                  wszPath && wszFileName && wszAlternatePath,
+                                  writerId, ct, wszLogicalPath, wszComponentName, nullptr,
+                                  [&](ComponentRecord &c) {
         FileSpec target;
         target.path = wszPath;
         target.filespec = wszFileName;
         target.recursive = bRecursive;
         target.alternateLocation = wszAlternatePath;
-        (*c)->newTargets.push_back(std::move(target));
-        return S_OK;
+        c.newTargets.push_back(std::move(target));
     });
 }
 
@@ -682,14 +677,10 @@ HRESULT BackupComponents::AddAlternativeLocationMapping(VSS_ID writerId, VSS_COM
 HRESULT BackupComponents::SetAuthoritativeRestore(VSS_ID writerId, VSS_COMPONENT_TYPE ct, LPCWSTR wszLogicalPath,
                                                   LPCWSTR wszComponentName, bool bAuth) noexcept
 {
-    return locked("IVssBackupComponentsEx2::SetAuthoritativeRestore", [&]() -> HRESULT {
-        if (!wszComponentName)
-            return E_INVALIDARG;
-        auto c = restoreSelection(writerId, ct, wszLogicalPath, wszComponentName, nullptr);
-        if (!c)
-            return c.hr();
-        (*c)->authoritativeRestore = bAuth;
-        return S_OK;
+    return updateRestoreComponent("IVssBackupComponentsEx2::SetAuthoritativeRestore", true,
+                                  writerId, ct, wszLogicalPath, wszComponentName, nullptr,
+                                  [&](ComponentRecord &c) {
+        c.authoritativeRestore = bAuth;
     });
 }
 
@@ -697,32 +688,24 @@ HRESULT BackupComponents::SetRollForward(VSS_ID writerId, VSS_COMPONENT_TYPE ct,
                                          LPCWSTR wszComponentName, VSS_ROLLFORWARD_TYPE rollType,
                                          LPCWSTR wszRollForwardPoint) noexcept
 {
-    return locked("IVssBackupComponentsEx2::SetRollForward", [&]() -> HRESULT {
-        if (!wszComponentName || rollType < VSS_RF_NONE || rollType > VSS_RF_PARTIAL)
-            return E_INVALIDARG;
-        // A partial roll-forward needs the point it stops at; the other types ignore it.
-        if (rollType == VSS_RF_PARTIAL && !wszRollForwardPoint)
-            return E_INVALIDARG;
-        auto c = restoreSelection(writerId, ct, wszLogicalPath, wszComponentName, nullptr);
-        if (!c)
-            return c.hr();
-        (*c)->rollForwardType = rollType;
-        (*c)->rollForwardPoint = orEmpty(wszRollForwardPoint);
-        return S_OK;
+    // A partial roll-forward needs the point it stops at; the other types ignore it.
+    return updateRestoreComponent("IVssBackupComponentsEx2::SetRollForward",
+                                  rollType >= VSS_RF_NONE && rollType <= VSS_RF_PARTIAL &&
+                                      (rollType != VSS_RF_PARTIAL || wszRollForwardPoint),
+                                  writerId, ct, wszLogicalPath, wszComponentName, nullptr,
+                                  [&](ComponentRecord &c) {
+        c.rollForwardType = rollType;
+        c.rollForwardPoint = orEmpty(wszRollForwardPoint);
     });
 }
 
 HRESULT BackupComponents::SetRestoreName(VSS_ID writerId, VSS_COMPONENT_TYPE ct, LPCWSTR wszLogicalPath,
                                          LPCWSTR wszComponentName, LPCWSTR wszRestoreName) noexcept
 {
-    return locked("IVssBackupComponentsEx2::SetRestoreName", [&]() -> HRESULT {
-        if (!wszComponentName || !wszRestoreName)
-            return E_INVALIDARG;
-        auto c = restoreSelection(writerId, ct, wszLogicalPath, wszComponentName, nullptr);
-        if (!c)
-            return c.hr();
-        (*c)->restoreName = wszRestoreName;
-        return S_OK;
+    return updateRestoreComponent("IVssBackupComponentsEx2::SetRestoreName", wszRestoreName != nullptr,
+                                  writerId, ct, wszLogicalPath, wszComponentName, nullptr,
+                                  [&](ComponentRecord &c) {
+        c.restoreName = wszRestoreName;
     });
 }
 

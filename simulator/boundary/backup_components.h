@@ -151,6 +151,10 @@ private:
     bool metadataGathered() const;
     bool statusHeld() const;
     HRESULT writerOverride(const VSS_ID &instanceId) const;
+    template <class Apply>
+    HRESULT updateRestoreComponent(const char *method, bool argumentsValid, const VSS_ID &writerId,
+                                   VSS_COMPONENT_TYPE ct, LPCWSTR wszLogicalPath, LPCWSTR wszComponentName,
+                                   const VSS_ID *instanceId, Apply &&apply) noexcept;
     Result<ComponentRecord *> restoreSelection(const VSS_ID &writerId, VSS_COMPONENT_TYPE ct, LPCWSTR wszLogicalPath,
                                                LPCWSTR wszComponentName, const VSS_ID *instanceId);
     Result<ComponentRecord *> backupComponent(const VSS_ID &writerId, VSS_COMPONENT_TYPE ct, LPCWSTR wszLogicalPath,

@@ -230,7 +230,7 @@ public:
     {
         if (!isOneOf(hr, {}))
             return E_INVALIDARG;  // R6: only the five writer errors; S_OK is not one
-        return recordFailure(Failure{hr, S_OK, std::nullopt});
+        return recordFailure(hr, S_OK, nullptr);
     }
 
     bool IsPartialFileSupportEnabled() const override
@@ -255,10 +255,7 @@ public:
         return guarded("CVssWriterEx2::SetWriterFailureEx", [&]() -> HRESULT {
             if (!isOneOf(hr, {S_OK, VSS_E_WRITERERROR_PARTIAL_FAILURE}))
                 return E_INVALIDARG;  // R6: the seven codes of SetWriterFailureEx
-            Failure failure{hr, hrApplication, std::nullopt};
-            if (wszApplicationMessage)
-                failure.message.emplace(wszApplicationMessage);
-            return recordFailure(std::move(failure));
+            return recordFailure(hr, hrApplication, wszApplicationMessage);
         });
     }
 
@@ -353,14 +350,19 @@ private:
         return s.get();
     }
 
-    HRESULT recordFailure(Failure failure)
+    HRESULT recordFailure(HRESULT hr, HRESULT hrApplication, const wchar_t *message)
     {
         EventCall *call = ownCall();
         // R6: outside a handler of this writer, on another thread, or in OnIdentify: nothing recorded.
         if (!call || call->event == Input::Identify)
             return VSS_E_BAD_STATE;
         call->failureSet = true;
-        call->failure = std::move(failure);
+        call->failure.hrWriter = hr;
+        call->failure.hrApplication = hrApplication;
+        if (message)
+            call->failure.message = std::wstring(message);
+        else
+            call->failure.message.reset();
         return S_OK;
     }
 
