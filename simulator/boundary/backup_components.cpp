@@ -206,6 +206,19 @@ BackupComponents::~BackupComponents()
     }
 }
 
+namespace {
+
+bool startsOperation(std::string_view method)
+{
+    for (std::string_view m : {"GatherWriterMetadata", "GatherWriterStatus", "PrepareForBackup", "DoSnapshotSet",
+                               "BackupComplete", "PreRestore", "PostRestore"})
+        if (m == method)
+            return true;
+    return false;
+}
+
+} // namespace
+
 template <class Body>
 HRESULT BackupComponents::locked(const char *method, Body &&body) noexcept
 {
@@ -219,6 +232,10 @@ HRESULT BackupComponents::locked(const char *method, Body &&body) noexcept
         call.hr = hr;
         call.session = session_->number();
         service.trace().add(std::move(call));
+        // A started asynchronous operation reports when it ends (Session::finishOp); anything else now.
+        const std::string_view name = std::string_view(method).substr(std::string_view(method).rfind(':') + 1);
+        if (FAILED(hr) || !startsOperation(name))
+            service.notifyCall(name, hr, *session_);
         return hr;
     });
 }

@@ -1717,7 +1717,14 @@ private:
         if (contains(labels, label))
             return;
         if (labels.empty()) {
-            fail(n, fmt::format("'after' names step {}, but the scenario has no steps (script = \"none\")", quoted(label)));
+            // script = "none": the requester under test (VSSSIM_SCENARIO) reaches a label each time one
+            // of its IVssBackupComponents calls returns, or, for an asynchronous one, completes.
+            if (contains(kBackupMethods, label))
+                return;
+            std::vector<std::string_view> methods(kBackupMethods.begin(), kBackupMethods.end());
+            fail(n, fmt::format("'after' names {}, which is no IVssBackupComponents method (script = \"none\": the "
+                                "requester under test reaches a label at each of its calls){}",
+                                quoted(label), didYouMean(closestName(label, methods))));
             return;
         }
         if (!sc_.steps.empty()) {

@@ -224,7 +224,7 @@ constexpr std::array<std::string_view, 35> kStepCalls{
 class Run
 {
 public:
-    Run(const Scenario &sc, std::uint64_t seed) : sc_(sc), svc_(buildService(sc, seed))
+    Run(const Scenario &sc, std::uint64_t seed) : sc_(sc), svc_(buildService(sc, seed)), checker_(sc, *svc_)
     {
         report_.scenario = sc.name;
         report_.path = sc.path;
@@ -244,7 +244,7 @@ public:
             const HRESULT hr = exec(st);
             report_.stepLog.push_back(fmt::format("{} {} -> {}", formatSimTime(svc_->now()), st.label, hrText(hr)));
             if (st.expect && *st.expect != hr)
-                fail(st.pos, fmt::format("{}: result", st.label), hrText(*st.expect), hrText(hr));
+                checker_.fail(st.pos, fmt::format("{}: result", st.label), hrText(*st.expect), hrText(hr));
             check(st.label, hr);
             if (sc_.steps.empty() && st.call == "DoSnapshotSet" && FAILED(hr)) {
                 skipToRelease = true;
@@ -258,12 +258,14 @@ public:
         report_.virtualEnd = svc_->now();
         // Let BackupShutdown handlers return and leftover slots be reclaimed (R10: two days).
         svc_->runUntilIdle(svc_->now() + std::chrono::hours(72));
-        check("", S_OK);
+        checker_.finish(held_);
         report_.golden = svc_->trace().golden();
         report_.jsonTrace = svc_->trace().jsonLines();
         report_.traceHash = svc_->trace().hash();
         report_.mistakes = svc_->mistakes();
         svc_->scheduler().clear();  // nothing scheduled beyond the drain may keep the session alive
+        report_.failures = checker_.failures();
+        report_.expectationsChecked = checker_.checked();
         report_.passed = report_.failures.empty();
         return std::move(report_);
     }
@@ -502,76 +504,7 @@ private:
         return hr;
     }
 
-    void fail(const SourcePos &pos, std::string what, std::string expected, std::string got)
-    {
-        report_.failures.push_back(ExpectationFailure{pos, std::move(what), std::move(expected), std::move(got)});
-    }
-
-    void check(const std::string &label, HRESULT result)
-    {
-        int &seen = occurrences_[label];
-        ++seen;
-        for (const Expectation &e : sc_.expectations) {
-            if (e.after != label || (!label.empty() && e.occurrence != seen))
-                continue;
-            ++report_.expectationsChecked;
-            const std::string where = label.empty() ? std::string("at the end") : "after " + label;
-            if (e.result && *e.result != result)
-                fail(e.pos, where + ": result", hrText(*e.result), hrText(result));
-            if (e.count && *e.count != held_.size())
-                fail(e.pos, where + ": writer count", std::to_string(*e.count), std::to_string(held_.size()));
-            if (!e.writer.empty())
-                checkWriter(e, where);
-            if (!e.events.empty()) {
-                std::vector<std::string> got;
-                for (const TraceRecord &t : svc_->trace().records())
-                    if (t.kind == TraceKind::Deliver && t.actor == e.writer)
-                        got.emplace_back(t.what);
-                if (got != e.events)
-                    fail(e.pos, where + ": events of " + e.writer, fmt::format("{}", fmt::join(e.events, ", ")),
-                         fmt::format("{}", fmt::join(got, ", ")));
-            }
-            for (const std::string &id : e.mistakes) {
-                const bool found = std::any_of(svc_->mistakes().begin(), svc_->mistakes().end(),
-                                               [&](const Mistake &m) { return m.id == id; });
-                if (!found)
-                    fail(e.pos, where + ": requester mistake", id, "not detected");
-            }
-        }
-    }
-
-    void checkWriter(const Expectation &e, const std::string &where)
-    {
-        const std::wstring name = wide(e.writer);
-        const StatusEntry *entry = nullptr;
-        for (const StatusEntry &s : held_)
-            if (s.name == name)
-                entry = &s;
-        const std::string who = where + ": " + e.writer;
-        if (e.listed && *e.listed != (entry != nullptr)) {
-            fail(e.pos, who + " listed", *e.listed ? "listed" : "absent", entry ? "listed" : "absent");
-            return;
-        }
-        if (!entry) {
-            if (e.state || e.failure || e.applicationCode || e.message || e.publicState)
-                fail(e.pos, who, "a status entry", "absent from the status list");
-            return;
-        }
-        if (e.publicState) {
-            // vssadmin's "State:" text, "[8] Failed": the form field reports quote.
-            const std::string shown = fmt::format("[{}] {}", static_cast<int>(entry->state), vssadminStateLabel(entry->state).label);
-            if (shown != *e.publicState)
-                fail(e.pos, who + " as vssadmin shows it", *e.publicState, shown);
-        }
-        if (e.state && *e.state != entry->state)
-            fail(e.pos, who + " state", std::string(writerStateName(*e.state)), std::string(writerStateName(entry->state)));
-        if (e.failure && *e.failure != entry->failure)
-            fail(e.pos, who + " failure", hrText(*e.failure), hrText(entry->failure));
-        if (e.applicationCode && *e.applicationCode != entry->hrApplication)
-            fail(e.pos, who + " application code", hrText(*e.applicationCode), hrText(entry->hrApplication));
-        if (e.message && (!entry->message || *entry->message != *e.message))
-            fail(e.pos, who + " message", "'" + toUtf8(*e.message) + "'", entry->message ? "'" + toUtf8(*entry->message) + "'" : "NULL");
-    }
+    void check(const std::string &label, HRESULT result) { checker_.reached(label, result, held_); }
 
     const Scenario &sc_;
     std::shared_ptr<Service> svc_;
@@ -579,11 +512,92 @@ private:
     AsyncPtr pending_;
     std::vector<StatusEntry> held_;
     std::wstring savedBcd_;
-    std::map<std::string, int> occurrences_;
+    ExpectationChecker checker_;
     RunReport report_;
 };
 
 } // namespace
+
+void ExpectationChecker::fail(const SourcePos &pos, std::string what, std::string expected, std::string got)
+{
+    failures_.push_back(ExpectationFailure{pos, std::move(what), std::move(expected), std::move(got)});
+}
+
+void ExpectationChecker::finish(const std::vector<StatusEntry> &held)
+{
+    // An expectation whose step never came checked nothing: that is a failure, not a pass.
+    for (const Expectation &e : sc_.expectations)
+        if (!e.after.empty() && occurrences_[e.after] < e.occurrence)
+            fail(e.pos, "after " + e.after, fmt::format("occurrence {} of '{}'", e.occurrence, e.after),
+                 fmt::format("{} reached", occurrences_[e.after]));
+    reached("", S_OK, held);
+}
+
+void ExpectationChecker::reached(const std::string &label, HRESULT result, const std::vector<StatusEntry> &held)
+{
+    int &seen = occurrences_[label];
+    ++seen;
+    for (const Expectation &e : sc_.expectations) {
+        if (e.after != label || (!label.empty() && e.occurrence != seen))
+            continue;
+        ++checked_;
+        const std::string where = label.empty() ? std::string("at the end") : "after " + label;
+        if (e.result && *e.result != result)
+            fail(e.pos, where + ": result", hrText(*e.result), hrText(result));
+        if (e.count && *e.count != held.size())
+            fail(e.pos, where + ": writer count", std::to_string(*e.count), std::to_string(held.size()));
+        if (!e.writer.empty())
+            checkWriter(e, where, held);
+        if (!e.events.empty()) {
+            std::vector<std::string> got;
+            for (const TraceRecord &t : svc_.trace().records())
+                if (t.kind == TraceKind::Deliver && t.actor == e.writer)
+                    got.emplace_back(t.what);
+            if (got != e.events)
+                fail(e.pos, where + ": events of " + e.writer, fmt::format("{}", fmt::join(e.events, ", ")),
+                     fmt::format("{}", fmt::join(got, ", ")));
+        }
+        for (const std::string &id : e.mistakes) {
+            const bool found = std::any_of(svc_.mistakes().begin(), svc_.mistakes().end(),
+                                           [&](const Mistake &m) { return m.id == id; });
+            if (!found)
+                fail(e.pos, where + ": requester mistake", id, "not detected");
+        }
+    }
+}
+
+void ExpectationChecker::checkWriter(const Expectation &e, const std::string &where, const std::vector<StatusEntry> &held)
+{
+    const std::wstring name = wide(e.writer);
+    const StatusEntry *entry = nullptr;
+    for (const StatusEntry &s : held)
+        if (s.name == name)
+            entry = &s;
+    const std::string who = where + ": " + e.writer;
+    if (e.listed && *e.listed != (entry != nullptr)) {
+        fail(e.pos, who + " listed", *e.listed ? "listed" : "absent", entry ? "listed" : "absent");
+        return;
+    }
+    if (!entry) {
+        if (e.state || e.failure || e.applicationCode || e.message || e.publicState)
+            fail(e.pos, who, "a status entry", "absent from the status list");
+        return;
+    }
+    if (e.publicState) {
+        // vssadmin's "State:" text, "[8] Failed": the form field reports quote.
+        const std::string shown = fmt::format("[{}] {}", static_cast<int>(entry->state), vssadminStateLabel(entry->state).label);
+        if (shown != *e.publicState)
+            fail(e.pos, who + " as vssadmin shows it", *e.publicState, shown);
+    }
+    if (e.state && *e.state != entry->state)
+        fail(e.pos, who + " state", std::string(writerStateName(*e.state)), std::string(writerStateName(entry->state)));
+    if (e.failure && *e.failure != entry->failure)
+        fail(e.pos, who + " failure", hrText(*e.failure), hrText(entry->failure));
+    if (e.applicationCode && *e.applicationCode != entry->hrApplication)
+        fail(e.pos, who + " application code", hrText(*e.applicationCode), hrText(entry->hrApplication));
+    if (e.message && (!entry->message || *entry->message != *e.message))
+        fail(e.pos, who + " message", "'" + toUtf8(*e.message) + "'", entry->message ? "'" + toUtf8(*entry->message) + "'" : "NULL");
+}
 
 std::span<const std::string_view> stepCalls() noexcept
 {

@@ -4,6 +4,7 @@
 #include "private.h"
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <span>
@@ -13,6 +14,7 @@
 
 #include "scenario/scenario.h"
 #include "service/service.h"
+#include "service/session.h"
 
 namespace vsssim {
 
@@ -40,6 +42,33 @@ struct RunReport {
     SimTime virtualEnd{};
     std::vector<Mistake> mistakes;
     std::size_t expectationsChecked = 0;
+};
+
+/// Checks a scenario's expectations as labels are reached. The scripted requester reaches them step
+/// by step; a requester under test (VSSSIM_SCENARIO) reaches one at each of its calls.
+class ExpectationChecker
+{
+public:
+    ExpectationChecker(const Scenario &scenario, Service &service) : sc_(scenario), svc_(service) {}
+
+    /** \brief `label` was reached with `result`; `held` is the status list the requester holds now. */
+    void reached(const std::string &label, HRESULT result, const std::vector<StatusEntry> &held);
+    /** \brief The end of the run: expectations without `after`, and any whose label was never reached. */
+    void finish(const std::vector<StatusEntry> &held);
+    /** \brief A failure the caller found itself (a step's own `expect`). */
+    void fail(const SourcePos &pos, std::string what, std::string expected, std::string got);
+
+    const std::vector<ExpectationFailure> &failures() const noexcept { return failures_; }
+    std::size_t checked() const noexcept { return checked_; }
+
+private:
+    void checkWriter(const Expectation &e, const std::string &where, const std::vector<StatusEntry> &held);
+
+    const Scenario &sc_;
+    Service &svc_;
+    std::map<std::string, int> occurrences_;
+    std::vector<ExpectationFailure> failures_;
+    std::size_t checked_ = 0;
 };
 
 /** \brief A service set up as the scenario says (writers, faults, volumes, settings), not yet run. */

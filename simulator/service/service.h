@@ -6,6 +6,7 @@
 #include "private.h"
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <span>
@@ -129,6 +130,15 @@ public:
     const std::vector<Session *> &sessions() const noexcept { return sessions_; }
 
     // ---- observation ----
+    /// Told when a requester call returns, or its asynchronous operation ends: what a scenario's
+    /// expectations are checked against when the requester is the program under test.
+    using CallObserver = std::function<void(std::string_view label, HRESULT result, Session &session)>;
+    void setCallObserver(CallObserver observer) { observer_ = std::move(observer); }
+    void notifyCall(std::string_view label, HRESULT result, Session &session)
+    {
+        if (observer_)
+            observer_(label, result, session);
+    }
     void recordMistake(std::string id, std::string detail, std::uint32_t session);
     const std::vector<Mistake> &mistakes() const noexcept { return mistakes_; }
     void traceService(std::string_view what, std::string detail);
@@ -162,6 +172,7 @@ private:
     std::vector<Slot> slots_;
     std::uint32_t sessionCounter_ = 0;
     std::vector<Mistake> mistakes_;
+    CallObserver observer_;
 };
 
 /// The simulation a process gets when it calls the API without installing one: VSSSIM_SCENARIO names

@@ -110,6 +110,7 @@ void Session::finishOp(const AsyncPtr &op, HRESULT hr)
     r.hr = hr;
     r.session = number_;
     service_->trace().add(std::move(r));
+    service_->notifyCall(op->name, hr, *this);
 }
 
 bool Session::noWriterContext() const noexcept
@@ -1457,6 +1458,7 @@ HRESULT Session::cancel(AsyncOp &op)
     service_->trace().add(std::move(r));
     if (op.onCancel)
         op.onCancel();
+    service_->notifyCall(op.name, VSS_S_ASYNC_CANCELLED, *this);
     return S_OK;
 }
 

@@ -115,6 +115,8 @@ public:
     Result<UINT> writerStatusCount() const;
     Result<const StatusEntry *> writerStatus(UINT index) const;
     Result<void> freeWriterStatus();
+    /** \brief The held status list, if any, without the M11 report the status methods make. */
+    const std::optional<std::vector<StatusEntry>> &heldStatus() const noexcept { return status_; }
     Result<AsyncPtr> preRestore();
     Result<AsyncPtr> postRestore();
     Result<const ShadowCopy *> snapshotProperties(const VSS_ID &snapshotId) const;

@@ -23,4 +23,13 @@ std::size_t liveObjectCount() noexcept;
  */
 bool useScenario(const char *path, std::string *errors = nullptr) noexcept;
 
+/**
+ * \brief The verdict on the scenario installed by useScenario() or VSSSIM_SCENARIO, whose requester is
+ * this program: each [[expect]] naming a method was checked when that call returned (or its
+ * asynchronous operation ended); this checks the end-of-run ones, once. The process prints the same
+ * report on stderr at exit.
+ * \return true when every expectation held; `report`, if given, receives the verdict lines.
+ */
+bool scenarioExpectationsHeld(std::string *report = nullptr) noexcept;
+
 } // namespace vsssim
