@@ -307,3 +307,17 @@ TEST_CASE("vsssim::useScenario: one C++ call puts a requester under test in fron
     CHECK_FALSE(vsssim::useScenario(nullptr));
     CHECK(Service::current() == svc);  // a bad file changes nothing
 }
+
+TEST_CASE("M14: SysFreeString on memory the simulator did not hand out is reported, not freed")
+{
+    auto svc = makeService("none");
+    IVssBackupComponents *backup = nullptr;
+    REQUIRE(Hr{CreateVssBackupComponents(&backup)} == Hr{S_OK});
+    alignas(8) static wchar_t fake[8] = {0, 0, L'x', 0};  // shaped like a BSTR, but not ours
+    const std::size_t before = svc->mistakes().size();
+    SysFreeString(fake + 2);
+    REQUIRE(svc->mistakes().size() == before + 1);
+    CHECK(svc->mistakes().back().id == "M14");
+    CHECK(fake[2] == L'x');
+    backup->Release();
+}

@@ -1128,6 +1128,23 @@ HRESULT BackupComponents::RecoverSet(DWORD, IVssAsync **) noexcept
 // ---------------------------------------------------------------------------------------------
 // Free functions (api-surface §6)
 
+namespace {
+
+/// M14: SysFreeString on something that is not a BSTR the simulator handed out. It is not freed;
+/// the current simulation records the mistake (no pointer value: traces must not depend on ASLR).
+void reportForeignFree(const void *) noexcept
+{
+    try {
+        if (auto service = vsssim::Service::currentIfAny()) {
+            auto lock = service->lock();
+            service->recordMistake("M14", "SysFreeString on memory that is not a BSTR the simulator handed out: not freed", 0);
+        }
+    } catch (...) {
+    }
+}
+
+} // namespace
+
 extern "C" HRESULT STDAPICALLTYPE CreateVssBackupComponentsInternal(IVssBackupComponents **ppBackup)
 {
     using namespace vsssim;
@@ -1136,6 +1153,8 @@ extern "C" HRESULT STDAPICALLTYPE CreateVssBackupComponentsInternal(IVssBackupCo
             return E_INVALIDARG;
         *ppBackup = nullptr;
         attachCurrentThread();
+        static const bool hooked = (setForeignBstrFreeHook(&reportForeignFree), true);
+        (void)hooked;
         std::shared_ptr<Service> service = Service::current();
         auto lock = service->lock();
         // R17: no backup privilege, memory, or an unexpected service error.

@@ -104,6 +104,12 @@ std::shared_ptr<Service> Service::current()
     return gCurrent;
 }
 
+std::shared_ptr<Service> Service::currentIfAny()
+{
+    std::lock_guard lock(gCurrentMutex);
+    return gCurrent;
+}
+
 void Service::install(std::shared_ptr<Service> service)
 {
     const Service *fresh = service.get();

@@ -56,6 +56,8 @@ public:
 
     /** \brief The simulation requester and writer code in this process talks to; made on first use. */
     static std::shared_ptr<Service> current();
+    /** \brief The current simulation if one exists; never makes one. */
+    static std::shared_ptr<Service> currentIfAny();
     /** \brief Replace the current simulation (tests, the scenario runner, VSSSIM_SCENARIO). */
     static void install(std::shared_ptr<Service> service);
 
