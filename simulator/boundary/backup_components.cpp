@@ -197,7 +197,6 @@ BackupComponents::~BackupComponents()
         std::shared_ptr<Service> service = session_->service().shared_from_this();
         auto lock = service->lock();
         session_->release();
-        statusGather_.reset();
         session_.reset();
     } catch (const std::exception &e) {
         reportInternalError("IVssBackupComponents::Release", e.what());
@@ -264,31 +263,14 @@ HRESULT BackupComponents::startAsync(Result<AsyncPtr> r, IVssAsync **out)
     return S_OK;
 }
 
-bool BackupComponents::metadataGathered() const
-{
-    // writerMetadataCount() fails both before the gather completed and after FreeWriterMetadata.
-    return metadataFreed_ || static_cast<bool>(session_->writerMetadataCount());
-}
-
-bool BackupComponents::statusHeld() const
-{
-    // Asking the session would record M11 when no list is held; the last gather's outcome says the same.
-    return statusGather_ && statusGather_->result == VSS_S_ASYNC_FINISHED && !statusFreed_;
-}
-
 HRESULT BackupComponents::writerOverride(const VSS_ID &instanceId) const
 {
-    if (!statusHeld())
-        return S_OK;
-    auto count = session_->writerStatusCount();
-    if (!count)
-        return S_OK;
-    for (UINT i = 0; i < *count; ++i) {
-        auto e = session_->writerStatus(i);
-        if (e && (*e)->instanceId == instanceId &&
-            ((*e)->failure == VSS_E_WRITER_NOT_RESPONDING || (*e)->failure == VSS_E_WRITER_STATUS_NOT_AVAILABLE))
-            return (*e)->failure;
-    }
+    // A writer that did not answer, or had no slot, speaks for all its components (behavior.md §6.3).
+    if (const auto &held = session_->heldStatus())
+        for (const StatusEntry &e : *held)
+            if (e.instanceId == instanceId &&
+                (e.failure == VSS_E_WRITER_NOT_RESPONDING || e.failure == VSS_E_WRITER_STATUS_NOT_AVAILABLE))
+                return e.failure;
     return S_OK;
 }
 
@@ -432,10 +414,7 @@ HRESULT BackupComponents::GetWriterMetadataEx(UINT iWriter, VSS_ID *pidInstance,
 HRESULT BackupComponents::FreeWriterMetadata() noexcept
 {
     return locked("IVssBackupComponents::FreeWriterMetadata", [&]() -> HRESULT {
-        auto r = session_->freeWriterMetadata();
-        if (r)
-            metadataFreed_ = true;
-        return r.hr();
+        return session_->freeWriterMetadata().hr();
     });
 }
 
@@ -448,7 +427,7 @@ HRESULT BackupComponents::GetWriterComponentsCount(UINT *pcComponents) noexcept
         if (!pcComponents)
             return E_INVALIDARG;
         // behavior.md §15: not initialised, or a backup object before Meta; restores read the loaded BCD.
-        if (!session_->initialized() || (!session_->isRestore() && !metadataGathered()) || session_->pending())
+        if (!session_->initialized() || (!session_->isRestore() && !session_->metadataGathered()) || session_->pending())
             return VSS_E_BAD_STATE;
         *pcComponents = static_cast<UINT>(session_->bcdWriters().size());
         return S_OK;
@@ -460,7 +439,7 @@ HRESULT BackupComponents::GetWriterComponents(UINT iWriter, IVssWriterComponents
     return locked("IVssBackupComponents::GetWriterComponents", [&]() -> HRESULT {
         if (!ppWriter)
             return E_INVALIDARG;
-        if (!session_->initialized() || (!session_->isRestore() && !metadataGathered()) || session_->pending())
+        if (!session_->initialized() || (!session_->isRestore() && !session_->metadataGathered()) || session_->pending())
             return VSS_E_BAD_STATE;
         const auto writers = session_->bcdWriters();
         if (iWriter >= writers.size())
@@ -505,7 +484,7 @@ Result<ComponentRecord *> BackupComponents::backupComponent(const VSS_ID &writer
         return fail(VSS_E_BAD_STATE, "a backup-only method called on a restore object");
     if (session_->pending())
         return fail(VSS_E_BAD_STATE, "an asynchronous operation of this object is still running");
-    if (prepareCalled_)
+    if (session_->prepareCalled())
         return fail(VSS_E_BAD_STATE, "after PrepareForBackup");
     ComponentRecord *c = session_->findComponent(writerId, orEmpty(wszLogicalPath), wszComponentName);
     if (!c || c->type != ct)
@@ -674,7 +653,7 @@ HRESULT BackupComponents::AddAlternativeLocationMapping(VSS_ID writerId, VSS_COM
             return E_INVALIDARG;
         // Microsoft: mappings are restore-only and are typically added after PreRestore, for the
         // writer to read in PostRestore; so they are accepted until PostRestore is called.
-        if (postRestoreCalled_)
+        if (session_->postRestoreCalled())
             return VSS_E_BAD_STATE;
         auto c = session_->restoreComponent(writerId, orEmpty(wszLogicalPath), wszComponentName, nullptr);
         if (!c)
@@ -749,10 +728,7 @@ HRESULT BackupComponents::PrepareForBackup(IVssAsync **ppAsync) noexcept
     return locked("IVssBackupComponents::PrepareForBackup", [&]() -> HRESULT {
         if (!ppAsync)
             return E_INVALIDARG;
-        auto r = session_->prepareForBackup();
-        if (r)
-            prepareCalled_ = true;
-        return startAsync(std::move(r), ppAsync);
+        return startAsync(session_->prepareForBackup(), ppAsync);
     });
 }
 
@@ -793,10 +769,7 @@ HRESULT BackupComponents::PostRestore(IVssAsync **ppAsync) noexcept
     return locked("IVssBackupComponents::PostRestore", [&]() -> HRESULT {
         if (!ppAsync)
             return E_INVALIDARG;
-        auto r = session_->postRestore();
-        if (r)
-            postRestoreCalled_ = true;
-        return startAsync(std::move(r), ppAsync);
+        return startAsync(session_->postRestore(), ppAsync);
     });
 }
 
@@ -808,12 +781,7 @@ HRESULT BackupComponents::GatherWriterStatus(IVssAsync **pAsync) noexcept
     return locked("IVssBackupComponents::GatherWriterStatus", [&]() -> HRESULT {
         if (!pAsync)
             return E_INVALIDARG;
-        auto r = session_->gatherWriterStatus();
-        if (r) {
-            statusGather_ = *r;
-            statusFreed_ = false;
-        }
-        return startAsync(std::move(r), pAsync);
+        return startAsync(session_->gatherWriterStatus(), pAsync);
     });
 }
 
@@ -833,10 +801,7 @@ HRESULT BackupComponents::GetWriterStatusCount(UINT *pcWriters) noexcept
 HRESULT BackupComponents::FreeWriterStatus() noexcept
 {
     return locked("IVssBackupComponents::FreeWriterStatus", [&]() -> HRESULT {
-        auto r = session_->freeWriterStatus();
-        if (r)
-            statusFreed_ = true;
-        return r.hr();
+        return session_->freeWriterStatus().hr();
     });
 }
 

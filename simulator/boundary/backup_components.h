@@ -148,8 +148,6 @@ private:
     template <class Body>
     HRESULT locked(const char *method, Body &&body) noexcept;
     HRESULT startAsync(Result<AsyncPtr> r, IVssAsync **out);
-    bool metadataGathered() const;
-    bool statusHeld() const;
     HRESULT writerOverride(const VSS_ID &instanceId) const;
     template <class Apply>
     HRESULT updateRestoreComponent(const char *method, bool argumentsValid, const VSS_ID &writerId,
@@ -164,12 +162,6 @@ private:
                         BSTR *pbstrApplicationMessage);
 
     std::shared_ptr<Session> session_;
-    // Session keeps these phases private; the boundary mirrors the few it needs from its own calls.
-    bool metadataFreed_ = false;
-    AsyncPtr statusGather_;
-    bool statusFreed_ = false;
-    bool prepareCalled_ = false;
-    bool postRestoreCalled_ = false;
 };
 
 } // namespace vsssim

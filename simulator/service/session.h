@@ -140,6 +140,10 @@ public:
                                                std::wstring_view name, const VSS_ID *instanceId);
     Result<void> setFileRestoreStatus(ComponentRecord &c, VSS_FILE_RESTORE_STATUS status);
     bool preRestoreCalled() const noexcept { return preRestoreCalled_; }
+    bool prepareCalled() const noexcept { return prepareCalled_; }
+    bool postRestoreCalled() const noexcept { return postRestoreCalled_; }
+    /** \brief GatherWriterMetadata completed (FreeWriterMetadata since does not undo it). */
+    bool metadataGathered() const noexcept { return metadataDone_; }
 
     /** \brief The session record of a writer, if it has one. */
     const SessionRecord *record(const WriterEntry &w) const;
