@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include <vss.h>
@@ -205,19 +206,6 @@ BackupComponents::~BackupComponents()
     }
 }
 
-namespace {
-
-bool startsOperation(std::string_view method)
-{
-    for (std::string_view m : {"GatherWriterMetadata", "GatherWriterStatus", "PrepareForBackup", "DoSnapshotSet",
-                               "BackupComplete", "PreRestore", "PostRestore"})
-        if (m == method)
-            return true;
-    return false;
-}
-
-} // namespace
-
 template <class Body>
 HRESULT BackupComponents::locked(const char *method, Body &&body) noexcept
 {
@@ -232,9 +220,8 @@ HRESULT BackupComponents::locked(const char *method, Body &&body) noexcept
         call.session = session_->number();
         service.trace().add(std::move(call));
         // A started asynchronous operation reports when it ends (Session::finishOp); anything else now.
-        const std::string_view name = std::string_view(method).substr(std::string_view(method).rfind(':') + 1);
-        if (FAILED(hr) || !startsOperation(name))
-            service.notifyCall(name, hr, *session_);
+        if (!std::exchange(operationStarted_, false))
+            service.notifyCall(std::string_view(method).substr(std::string_view(method).rfind(':') + 1), hr, *session_);
         return hr;
     });
 }
@@ -255,12 +242,19 @@ HRESULT BackupComponents::QueryInterface(REFIID riid, void **ppvObject) noexcept
     return E_NOINTERFACE;
 }
 
-HRESULT BackupComponents::startAsync(Result<AsyncPtr> r, IVssAsync **out)
+HRESULT BackupComponents::startOperation(const char *method, IVssAsync **out,
+                                         Result<AsyncPtr> (Session::*start)()) noexcept
 {
-    if (!r)
-        return r.hr();
-    *out = makeAsync(session_, *r);
-    return S_OK;
+    return locked(method, [&]() -> HRESULT {
+        if (!out)
+            return E_INVALIDARG;
+        Result<AsyncPtr> r = ((*session_).*start)();
+        if (!r)
+            return r.hr();
+        *out = makeAsync(session_, *r);
+        operationStarted_ = true;
+        return S_OK;
+    });
 }
 
 HRESULT BackupComponents::writerOverride(const VSS_ID &instanceId) const
@@ -350,11 +344,7 @@ HRESULT BackupComponents::GetSessionId(VSS_ID *idSession) noexcept
 
 HRESULT BackupComponents::GatherWriterMetadata(IVssAsync **pAsync) noexcept
 {
-    return locked("IVssBackupComponents::GatherWriterMetadata", [&]() -> HRESULT {
-        if (!pAsync)
-            return E_INVALIDARG;
-        return startAsync(session_->gatherWriterMetadata(), pAsync);
-    });
+    return startOperation("IVssBackupComponents::GatherWriterMetadata", pAsync, &Session::gatherWriterMetadata);
 }
 
 HRESULT BackupComponents::GetWriterMetadataCount(UINT *pcWriters) noexcept
@@ -725,29 +715,17 @@ HRESULT BackupComponents::SetFileRestoreStatus(VSS_ID writerId, VSS_COMPONENT_TY
 
 HRESULT BackupComponents::PrepareForBackup(IVssAsync **ppAsync) noexcept
 {
-    return locked("IVssBackupComponents::PrepareForBackup", [&]() -> HRESULT {
-        if (!ppAsync)
-            return E_INVALIDARG;
-        return startAsync(session_->prepareForBackup(), ppAsync);
-    });
+    return startOperation("IVssBackupComponents::PrepareForBackup", ppAsync, &Session::prepareForBackup);
 }
 
 HRESULT BackupComponents::DoSnapshotSet(IVssAsync **ppAsync) noexcept
 {
-    return locked("IVssBackupComponents::DoSnapshotSet", [&]() -> HRESULT {
-        if (!ppAsync)
-            return E_INVALIDARG;
-        return startAsync(session_->doSnapshotSet(), ppAsync);
-    });
+    return startOperation("IVssBackupComponents::DoSnapshotSet", ppAsync, &Session::doSnapshotSet);
 }
 
 HRESULT BackupComponents::BackupComplete(IVssAsync **ppAsync) noexcept
 {
-    return locked("IVssBackupComponents::BackupComplete", [&]() -> HRESULT {
-        if (!ppAsync)
-            return E_INVALIDARG;
-        return startAsync(session_->backupComplete(), ppAsync);
-    });
+    return startOperation("IVssBackupComponents::BackupComplete", ppAsync, &Session::backupComplete);
 }
 
 HRESULT BackupComponents::AbortBackup() noexcept
@@ -757,20 +735,12 @@ HRESULT BackupComponents::AbortBackup() noexcept
 
 HRESULT BackupComponents::PreRestore(IVssAsync **ppAsync) noexcept
 {
-    return locked("IVssBackupComponents::PreRestore", [&]() -> HRESULT {
-        if (!ppAsync)
-            return E_INVALIDARG;
-        return startAsync(session_->preRestore(), ppAsync);
-    });
+    return startOperation("IVssBackupComponents::PreRestore", ppAsync, &Session::preRestore);
 }
 
 HRESULT BackupComponents::PostRestore(IVssAsync **ppAsync) noexcept
 {
-    return locked("IVssBackupComponents::PostRestore", [&]() -> HRESULT {
-        if (!ppAsync)
-            return E_INVALIDARG;
-        return startAsync(session_->postRestore(), ppAsync);
-    });
+    return startOperation("IVssBackupComponents::PostRestore", ppAsync, &Session::postRestore);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -778,11 +748,7 @@ HRESULT BackupComponents::PostRestore(IVssAsync **ppAsync) noexcept
 
 HRESULT BackupComponents::GatherWriterStatus(IVssAsync **pAsync) noexcept
 {
-    return locked("IVssBackupComponents::GatherWriterStatus", [&]() -> HRESULT {
-        if (!pAsync)
-            return E_INVALIDARG;
-        return startAsync(session_->gatherWriterStatus(), pAsync);
-    });
+    return startOperation("IVssBackupComponents::GatherWriterStatus", pAsync, &Session::gatherWriterStatus);
 }
 
 HRESULT BackupComponents::GetWriterStatusCount(UINT *pcWriters) noexcept

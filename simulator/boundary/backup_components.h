@@ -147,7 +147,8 @@ private:
     /// guarded() + attachCurrentThread() + the service lock for the whole call.
     template <class Body>
     HRESULT locked(const char *method, Body &&body) noexcept;
-    HRESULT startAsync(Result<AsyncPtr> r, IVssAsync **out);
+    /// The seven calls that start an operation: NULL check, start, hand out an IVssAsync.
+    HRESULT startOperation(const char *method, IVssAsync **out, Result<AsyncPtr> (Session::*start)()) noexcept;
     HRESULT writerOverride(const VSS_ID &instanceId) const;
     template <class Apply>
     HRESULT updateRestoreComponent(const char *method, bool argumentsValid, const VSS_ID &writerId,
@@ -162,6 +163,7 @@ private:
                         BSTR *pbstrApplicationMessage);
 
     std::shared_ptr<Session> session_;
+    bool operationStarted_ = false;  ///< set by startOperation: that call reports when the operation ends
 };
 
 } // namespace vsssim

@@ -1,4 +1,4 @@
-// The only file of simulator/ allowed to read the wall clock (tests/no_ambient_time.sh checks it).
+// The only file of simulator/ allowed to read the wall clock or sleep (tests/no_ambient_time.sh checks it).
 #include "core/clock.h"
 
 #include <thread>
