@@ -1,12 +1,18 @@
+#include <algorithm>
+#include <cerrno>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <mutex>
+#include <optional>
 
 #include <vsssim/vsssim.h>
 
 #include <fmt/format.h>
-#include <spdlog/spdlog.h>
+#include <nlohmann/json.hpp>
 
+#include "core/process.h"
+#include "core/trace.h"
 #include "scenario/loader.h"
 #include "scenario/runner.h"
 #include "service/service.h"
@@ -27,44 +33,128 @@ struct UnderTest {
 std::mutex gUnderTestMutex;
 std::unique_ptr<UnderTest> gUnderTest;
 
-/// The end of the run: expectations without `after`, once. Returns the number of failures.
-std::size_t finishUnderTest(std::string *report)
+/// What the program under test did against its scenario: the expectations that failed and the
+/// requester mistakes no expectation asked for. Either fails the verdict, as a sanitizer's report does.
+struct Verdict {
+    std::string scenario;
+    std::string path;
+    std::uint64_t seed = 0;
+    std::size_t checked = 0;
+    std::vector<ExpectationFailure> failures;
+    std::vector<Mistake> mistakes;
+
+    bool held() const noexcept { return failures.empty() && mistakes.empty(); }
+};
+
+/// Mistakes a scenario expects are its story (a `mistake = "M5"` expectation checks them), not a defect.
+bool mistakeExpected(const Scenario &scenario, const std::string &id)
+{
+    for (const Expectation &e : scenario.expectations)
+        if (std::find(e.mistakes.begin(), e.mistakes.end(), id) != e.mistakes.end())
+            return true;
+    return false;
+}
+
+/// The end of the run: expectations without `after`, once; then the verdict so far.
+std::optional<Verdict> finishUnderTest()
 {
     std::lock_guard guard(gUnderTestMutex);
     if (!gUnderTest)
-        return 0;
+        return std::nullopt;
     UnderTest &t = *gUnderTest;
     auto lock = t.service->lock();
     if (!t.finished) {
         t.checker->finish(t.held);
         t.finished = true;
     }
-    if (report) {
-        *report += fmt::format("vss-sim: scenario {} (seed {}): {} expectations checked, {} failed\n", t.scenario.name,
-                               t.service->seed(), t.checker->checked(), t.checker->failures().size());
-        for (const ExpectationFailure &f : t.checker->failures())
-            *report += fmt::format("{}:{}:{}: expected {}, got {} ({})\n", f.pos.file, f.pos.line, f.pos.column,
-                                   f.expected, f.got, f.what);
-    }
-    return t.checker->failures().size();
+    Verdict v{t.scenario.name, t.scenario.path, t.service->seed(), t.checker->checked(), t.checker->failures(), {}};
+    for (const Mistake &m : t.service->mistakes())
+        if (!mistakeExpected(t.scenario, m.id))
+            v.mistakes.push_back(m);
+    return v;
 }
 
-/// At exit: the verdict on stderr, and VSSSIM_TRACE gets the trace as JSON lines.
-void reportAtExit()
+std::string verdictText(const Verdict &v)
 {
-    std::string report;
-    finishUnderTest(&report);
-    std::fputs(report.c_str(), stderr);
-    const char *path = std::getenv("VSSSIM_TRACE");
-    if (!path || !*path)
-        return;
-    auto service = Service::current();
-    auto lock = service->lock();
-    if (std::FILE *f = std::fopen(path, "w")) {
-        const std::string lines = service->trace().jsonLines();
-        std::fwrite(lines.data(), 1, lines.size(), f);
-        std::fclose(f);
+    std::string text = fmt::format("vss-sim: scenario {} (seed {}): {} expectations checked, {} failed", v.scenario,
+                                   v.seed, v.checked, v.failures.size());
+    if (!v.mistakes.empty())
+        text += fmt::format(", {} requester mistake{}", v.mistakes.size(), v.mistakes.size() == 1 ? "" : "s");
+    text += "\n";
+    for (const ExpectationFailure &f : v.failures)
+        text += fmt::format("{}:{}:{}: expected {}, got {} ({})\n", f.pos.file, f.pos.line, f.pos.column, f.expected,
+                            f.got, f.what);
+    for (const Mistake &m : v.mistakes)
+        text += fmt::format("{}: requester mistake {} at {}: {}\n", v.path, m.id, formatSimTime(m.at), m.detail);
+    return text;
+}
+
+/// VSSSIM_VERDICT=FILE: the same verdict for a harness (`vss-sim test`, a CI step) to read.
+std::string verdictJson(const Verdict &v, int programStatus, int finalStatus)
+{
+    nlohmann::ordered_json j;
+    j["scenario"] = v.scenario;
+    j["path"] = v.path;
+    j["seed"] = v.seed;
+    j["held"] = v.held();
+    j["checked"] = v.checked;
+    j["program_status"] = programStatus;
+    j["exit_status"] = finalStatus;
+    j["failures"] = nlohmann::ordered_json::array();
+    for (const ExpectationFailure &f : v.failures)
+        j["failures"].push_back({{"file", f.pos.file}, {"line", f.pos.line}, {"column", f.pos.column},
+                                 {"what", f.what}, {"expected", f.expected}, {"got", f.got}});
+    j["mistakes"] = nlohmann::ordered_json::array();
+    for (const Mistake &m : v.mistakes)
+        j["mistakes"].push_back({{"id", m.id}, {"at", formatSimTime(m.at)}, {"session", m.session},
+                                 {"detail", m.detail}});
+    return j.dump(2) + "\n";
+}
+
+/// VSSSIM_EXITCODE: the status a failed verdict gives a program that would have exited 0 (default 1,
+/// 0 disables), as ASAN_OPTIONS=exitcode does for a sanitizer report.
+int failedVerdictStatus()
+{
+    const char *text = std::getenv("VSSSIM_EXITCODE");
+    if (!text || !*text)
+        return 1;
+    char *end = nullptr;
+    const long code = std::strtol(text, &end, 10);
+    if (*end != '\0' || code < 0 || code > 255) {
+        std::fprintf(stderr, "vss-sim: VSSSIM_EXITCODE=%s is not an exit status 0..255; using 1\n", text);
+        return 1;
     }
+    return static_cast<int>(code);
+}
+
+void writeFile(const char *path, const std::string &text, const char *variable)
+{
+    if (std::FILE *f = std::fopen(path, "w")) {
+        const bool ok = std::fwrite(text.data(), 1, text.size(), f) == text.size();
+        if (std::fclose(f) == 0 && ok)
+            return;
+    }
+    std::fprintf(stderr, "vss-sim: %s=%s: cannot write: %s\n", variable, path, std::strerror(errno));
+}
+
+/// At exit: the verdict on stderr (and VSSSIM_VERDICT), VSSSIM_TRACE gets the trace as JSON lines,
+/// and a failed verdict turns a successful exit into a failed one.
+void reportAtExit(int status)
+{
+    const std::optional<Verdict> verdict = finishUnderTest();
+    if (!verdict)
+        return;
+    std::fputs(verdictText(*verdict).c_str(), stderr);
+    const int finalStatus = verdict->held() || status != 0 ? status : failedVerdictStatus();
+    if (const char *path = std::getenv("VSSSIM_VERDICT"); path && *path)
+        writeFile(path, verdictJson(*verdict, status, finalStatus), "VSSSIM_VERDICT");
+    if (const char *path = std::getenv("VSSSIM_TRACE"); path && *path) {
+        auto service = Service::current();
+        auto lock = service->lock();
+        writeFile(path, service->trace().jsonLines(), "VSSSIM_TRACE");
+    }
+    if (finalStatus != status)
+        exitProcessNow(finalStatus);
 }
 
 /// A service for the scenario whose requester is the program itself: each of its calls reaches a label.
@@ -75,6 +165,15 @@ std::shared_ptr<Service> serviceUnderTest(Scenario scenario)
         seed = scenario.seed;
     auto t = std::make_unique<UnderTest>();
     t->scenario = std::move(scenario);
+    // A scripted scenario's expectations name the labels of its own requester script, which this
+    // program never reaches: they describe the script's run, not this program's. Say so once.
+    if (const std::size_t steps = requesterScript(t->scenario).size(); steps > 0) {
+        std::fprintf(stderr,
+                     "vss-sim: scenario %s: its requester script (%zu steps) is skipped for this program; its %zu "
+                     "script expectations do not apply (the verdict is this program's requester mistakes)\n",
+                     t->scenario.name.c_str(), steps, t->scenario.expectations.size());
+        t->scenario.expectations.clear();
+    }
     t->service = buildService(t->scenario, seed);
     t->checker = std::make_unique<ExpectationChecker>(t->scenario, *t->service);
     UnderTest *raw = t.get();
@@ -91,7 +190,7 @@ std::shared_ptr<Service> serviceUnderTest(Scenario scenario)
         gUnderTest->service->setCallObserver({});
     }
     gUnderTest = std::move(t);
-    static const bool registered = std::atexit(reportAtExit) == 0;
+    static const bool registered = (onProcessExit(reportAtExit), true);
     (void)registered;
     return service;
 }
@@ -122,7 +221,12 @@ bool useScenario(const char *path, std::string *errors) noexcept
 bool scenarioExpectationsHeld(std::string *report) noexcept
 {
     try {
-        return finishUnderTest(report) == 0;
+        const std::optional<Verdict> verdict = finishUnderTest();
+        if (!verdict)
+            return true;
+        if (report)
+            *report += verdictText(*verdict);
+        return verdict->held();
     } catch (...) {
         return false;
     }
@@ -137,9 +241,11 @@ std::shared_ptr<Service> makeDefaultService()
         LoadResult loaded = loadScenarioFile(path);
         if (loaded.scenario)
             return serviceUnderTest(std::move(*loaded.scenario));
+        // A typo in a CI configuration must fail the job, never test against the default machine.
         for (const ScenarioError &e : loaded.errors)
-            spdlog::error("VSSSIM_SCENARIO: {}", e.format());
-        spdlog::error("VSSSIM_SCENARIO: falling back to the default writer set");
+            std::fprintf(stderr, "%s\n", e.format().c_str());
+        std::fprintf(stderr, "vss-sim: VSSSIM_SCENARIO=%s cannot be used; stopping (exit status 3)\n", path);
+        exitProcessNow(3);
     }
     ServiceOptions options;
     options.seed = seed;

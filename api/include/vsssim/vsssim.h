@@ -26,9 +26,10 @@ bool useScenario(const char *path, std::string *errors = nullptr) noexcept;
 /**
  * \brief The verdict on the scenario installed by useScenario() or VSSSIM_SCENARIO, whose requester is
  * this program: each [[expect]] naming a method was checked when that call returned (or its
- * asynchronous operation ended); this checks the end-of-run ones, once. The process prints the same
- * report on stderr at exit.
- * \return true when every expectation held; `report`, if given, receives the verdict lines.
+ * asynchronous operation ended); this checks the end-of-run ones, once. A requester mistake that no
+ * expectation asked for fails the verdict too. The process prints the same report on stderr at exit
+ * (and as JSON to VSSSIM_VERDICT), and a failed verdict turns exit status 0 into VSSSIM_EXITCODE (1).
+ * \return true when the verdict held; `report`, if given, receives the verdict lines.
  */
 bool scenarioExpectationsHeld(std::string *report = nullptr) noexcept;
 

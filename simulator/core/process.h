@@ -1,0 +1,18 @@
+// The process around the library: how it learns the exit status and how it stops a program. The one
+// place that knows the platform's exit machinery (a port replaces process.cpp).
+#pragma once
+#include "private.h"
+
+namespace vsssim {
+
+/**
+ * \brief Run `hook` when the process exits normally (return from main or exit()), with the status the
+ * program is exiting with; the hook may replace it by calling exitProcessNow(). Where the platform cannot
+ * tell the status, the hook sees 0.
+ */
+void onProcessExit(void (*hook)(int status));
+
+/** \brief End the process at once with `code`, after flushing stdio; no further exit handlers run. */
+[[noreturn]] void exitProcessNow(int code);
+
+} // namespace vsssim
