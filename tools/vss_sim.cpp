@@ -36,6 +36,7 @@
 #include "scenario/runner.h"
 #include "scenario/spelling.h"
 #include "service/service.h"
+#include "test_command.h"
 
 namespace vsssim {
 namespace {
@@ -95,6 +96,8 @@ struct Options {
     std::string what;
     std::string graphFormat = "dot";
     std::vector<std::string> topic;
+    // test: its own options, in tools/test_command.h
+    TestOptions test;
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -810,6 +813,9 @@ const Command kCommands[] = {
          c.add_option("--format", o.graphFormat, "dot")->check(CLI::IsMember({"dot"}));
      },
      cmdGraph},
+    {"test", "run a requester program once per scenario, with that scenario injected, and judge each run",
+     [](CLI::App &c, Options &o) { setupTestCommand(c, o.test); },
+     [](const Options &o) { return runTestCommand(o.test); }},
     {"help", "help on a command, or `help exit-codes`",
      [](CLI::App &c, Options &o) { c.add_option("TOPIC", o.topic, "a command name or exit-codes"); }, cmdHelp},
 };
@@ -880,6 +886,13 @@ int run(int argc, char **argv)
     if (auto code = unknownCommand(argc, argv))
         return *code;
     Options o;
+    // `vss-sim test ... -- PROGRAM ARGS...`: what follows `--` is the program, never vss-sim's options.
+    for (int i = 1; i < argc; ++i)
+        if (std::string_view(argv[i]) == "--") {
+            o.test.program.assign(argv + i + 1, argv + argc);
+            argc = i;
+            break;
+        }
     CLI::App app{"vss-sim: a simulated Windows VSS writer-status service.\n"
                  "Runs scenarios, emulates the vssadmin/DiskShadow/VShadow writer listings, explains codes."};
     g_app = &app;

@@ -28,6 +28,9 @@ struct UnderTest {
     std::unique_ptr<ExpectationChecker> checker;
     std::vector<StatusEntry> held;
     bool finished = false;
+    // What kind of requester the program is: a harness tells a backup scenario from a restore one.
+    unsigned backups = 0;
+    unsigned restores = 0;
 };
 
 std::mutex gUnderTestMutex;
@@ -42,6 +45,8 @@ struct Verdict {
     std::size_t checked = 0;
     std::vector<ExpectationFailure> failures;
     std::vector<Mistake> mistakes;
+    unsigned backups = 0;
+    unsigned restores = 0;
 
     bool held() const noexcept { return failures.empty() && mistakes.empty(); }
 };
@@ -67,7 +72,8 @@ std::optional<Verdict> finishUnderTest()
         t.checker->finish(t.held);
         t.finished = true;
     }
-    Verdict v{t.scenario.name, t.scenario.path, t.service->seed(), t.checker->checked(), t.checker->failures(), {}};
+    Verdict v{t.scenario.name, t.scenario.path, t.service->seed(), t.checker->checked(),
+              t.checker->failures(), {}, t.backups, t.restores};
     for (const Mistake &m : t.service->mistakes())
         if (!mistakeExpected(t.scenario, m.id))
             v.mistakes.push_back(m);
@@ -100,6 +106,7 @@ std::string verdictJson(const Verdict &v, int programStatus, int finalStatus)
     j["checked"] = v.checked;
     j["program_status"] = programStatus;
     j["exit_status"] = finalStatus;
+    j["sessions"] = {{"backup", v.backups}, {"restore", v.restores}};
     j["failures"] = nlohmann::ordered_json::array();
     for (const ExpectationFailure &f : v.failures)
         j["failures"].push_back({{"file", f.pos.file}, {"line", f.pos.line}, {"column", f.pos.column},
@@ -180,6 +187,10 @@ std::shared_ptr<Service> serviceUnderTest(Scenario scenario)
     t->service->setCallObserver([raw](std::string_view label, HRESULT result, Session &session) {
         if (session.heldStatus())
             raw->held = *session.heldStatus();
+        if (SUCCEEDED(result) && label == "InitializeForBackup")
+            ++raw->backups;
+        if (SUCCEEDED(result) && label == "InitializeForRestore")
+            ++raw->restores;
         raw->checker->reached(std::string(label), result, raw->held);
     });
     std::shared_ptr<Service> service = t->service;
