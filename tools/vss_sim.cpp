@@ -734,7 +734,7 @@ int cmdExplain(const Options &o)
             if (name.size() >= 3 && n != name && n.find(name) != std::string_view::npos && containing.size() < 6)
                 containing.push_back(n);
         if (!containing.empty())
-            hint = fmt::format(" (names containing it: {})", fmt::join(containing, ", "));
+            hint = fmt::format(" (names containing it: {})", joinText(containing, ", "));
     }
     std::cerr << fmt::format("vss-sim explain: unknown name or code '{}'{}\n", o.what, hint);
     return ExitUsage;
