@@ -103,7 +103,7 @@ private:
 constexpr std::size_t kTaskScheduler = 0;
 constexpr std::size_t kPerfCounters = 2;
 constexpr std::size_t kSystemWriter = 3;
-constexpr std::size_t kMSSearch = 4;   // declares no component: never selected
+constexpr std::size_t kMSSearch = 4;   // declares no component: never selected, yet takes part
 constexpr std::size_t kRegistry = 7;
 constexpr UINT kWriterCount = 10;
 constexpr UINT kSelectedCount = 8;     // the writers that declare a component
@@ -1031,8 +1031,9 @@ TEST_CASE("a normal component-mode backup: STABLE, then [5] after DoSnapshotSet,
     REQUIRE(afterSnapshot.size() == kWriterCount);
     for (std::size_t i = 0; i < afterSnapshot.size(); ++i) {
         INFO("writer ", sim.writer(i).identity.name);
-        const bool selected = i != kMSSearch && i != 6;
-        CHECK(afterSnapshot[i].state == (selected ? VSS_WS_WAITING_FOR_BACKUP_COMPLETE : VSS_WS_STABLE));
+        // Selected or not (MSSearch and Shadow Copy Optimization declare no component), every
+        // listed writer took part (behavior.md §1.3).
+        CHECK(afterSnapshot[i].state == VSS_WS_WAITING_FOR_BACKUP_COMPLETE);
         CHECK(Hr{afterSnapshot[i].failure} == Hr{S_OK});
     }
 
@@ -1059,6 +1060,51 @@ TEST_CASE("a normal component-mode backup: STABLE, then [5] after DoSnapshotSet,
         mistakes += m.id + " " + m.detail + "; ";
     INFO("mistakes: ", mistakes);
     CHECK(sim.svc->mistakes().empty());
+}
+
+TEST_CASE("component mode without AddComponent: every listed writer still receives the backup events (bareos#1923)")
+{
+    // Bareos calls SetBackupState(true, ...) and never AddComponent; on a machine where MSSearch
+    // Service Writer and Shadow Copy Optimization Writer veto, they end FAILED_AT_PREPARE_BACKUP
+    // (https://github.com/bareos/bareos/issues/1923, behavior.md §1.3 corrected).
+    Sim sim;
+    INFO("seed=", sim.seed);
+    constexpr std::size_t kShadowCopyOptimization = 6;
+    sim.fault(kMSSearch, failAt(Input::PrepareForBackup, S_OK));
+    sim.fault(kShadowCopyOptimization, failAt(Input::PrepareForBackup, S_OK));
+    Requester r;
+    REQUIRE(Hr{r.created} == Hr{S_OK});
+    CHECK(Hr{r.initBackup()} == Hr{S_OK});
+    CHECK(Hr{r.run(&IVssBackupComponents::GatherWriterMetadata)} == Hr{VSS_S_ASYNC_FINISHED});
+    CHECK(Hr{r.p->StartSnapshotSet(&r.setId)} == Hr{S_OK});
+    CHECK(Hr{r.p->AddToSnapshotSet(const_cast<VSS_PWSZ>(L"C:\\"), GUID_NULL, &r.snapshotC)} == Hr{S_OK});
+    CHECK(Hr{r.run(&IVssBackupComponents::PrepareForBackup)} == Hr{VSS_S_ASYNC_FINISHED});
+    UINT cComponents = 99;
+    CHECK(Hr{r.p->GetWriterComponentsCount(&cComponents)} == Hr{S_OK});
+    CHECK(cComponents == 0);
+
+    auto prepared = r.statuses();
+    REQUIRE(prepared.size() == kWriterCount);
+    for (std::size_t i = 0; i < kWriterCount; ++i) {
+        INFO("writer ", sim.writer(i).identity.name);
+        const bool vetoed = i == kMSSearch || i == kShadowCopyOptimization;
+        const Status s = entry(prepared, sim, i);
+        CHECK(s.state == (vetoed ? VSS_WS_FAILED_AT_PREPARE_BACKUP : VSS_WS_STABLE));
+        CHECK(Hr{s.failure} == Hr{vetoed ? VSS_E_WRITERERROR_NONRETRYABLE : S_OK});
+    }
+
+    // A PrepareForBackup veto aborts nothing (R5): the others freeze and reach [5].
+    CHECK(Hr{r.run(&IVssBackupComponents::DoSnapshotSet)} == Hr{VSS_S_ASYNC_FINISHED});
+    auto snapped = r.statuses();
+    for (std::size_t i = 0; i < kWriterCount; ++i) {
+        INFO("writer ", sim.writer(i).identity.name);
+        const bool vetoed = i == kMSSearch || i == kShadowCopyOptimization;
+        CHECK(entry(snapped, sim, i).state == (vetoed ? VSS_WS_FAILED_AT_PREPARE_BACKUP : VSS_WS_WAITING_FOR_BACKUP_COMPLETE));
+    }
+    CHECK(Hr{r.run(&IVssBackupComponents::BackupComplete)} == Hr{VSS_S_ASYNC_FINISHED});
+    auto completed = r.statuses();
+    CHECK(entry(completed, sim, kSystemWriter).state == VSS_WS_STABLE);
+    CHECK(entry(completed, sim, kMSSearch).state == VSS_WS_FAILED_AT_PREPARE_BACKUP);
 }
 
 TEST_CASE("every FAILED_AT_* state of a backup, with its code and the DoSnapshotSet result")
@@ -1128,8 +1174,9 @@ TEST_CASE("every FAILED_AT_* state of a backup, with its code and the DoSnapshot
         const Status other = entry(end, sim, kSystemWriter);
         CHECK(other.state == k.others);
         CHECK(Hr{other.failure} == Hr{k.othersCode});
-        // Not selected: never part of the sequence, whatever happened (N2).
-        CHECK(entry(end, sim, kMSSearch).state == VSS_WS_STABLE);
+        // Not selected, yet part of the sequence like every other writer (§1.3).
+        CHECK(entry(end, sim, kMSSearch).state == k.others);
+        CHECK(Hr{entry(end, sim, kMSSearch).failure} == Hr{k.othersCode});
     }
 }
 
@@ -1691,8 +1738,9 @@ TEST_CASE("R10: a writer without a free session slot reads VSS_WS_UNKNOWN with V
     const Status s = entry(list, sim, kSystemWriter);
     CHECK(s.state == VSS_WS_UNKNOWN);
     CHECK(Hr{s.failure} == Hr{VSS_E_WRITER_STATUS_NOT_AVAILABLE});
-    // Not selected in either session: no slot needed, its public status.
-    CHECK(entry(list, sim, kMSSearch).state == VSS_WS_STABLE);
+    // Not selected in either session, yet a participant: it needs a slot like the others (§1.3).
+    CHECK(entry(list, sim, kMSSearch).state == VSS_WS_UNKNOWN);
+    CHECK(Hr{entry(list, sim, kMSSearch).failure} == Hr{VSS_E_WRITER_STATUS_NOT_AVAILABLE});
     // The first session holds the slot and is unaffected.
     auto firstList = first.r->statuses();
     CHECK(entry(firstList, sim, kSystemWriter).state == VSS_WS_STABLE);

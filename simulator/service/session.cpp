@@ -818,12 +818,12 @@ std::vector<WriterEntry *> Session::participants() const
     std::vector<WriterEntry *> out;
     if (noWriterContext())
         return out;
-    for (const ListedWriter &l : listed_) {
-        if (selectComponents_ &&
-            std::none_of(bcd_.begin(), bcd_.end(), [&](const ComponentRecord &c) { return c.instanceId == l.identity.instanceId; }))
-            continue;  // not selected: it receives nothing more (N2)
+    // Selection does not filter: in component mode a writer none of whose components was added
+    // still receives every backup event and reads the selection itself (behavior.md §1.3, corrected
+    // from bareos#1923, where unselected writers ended FAILED_AT_PREPARE_BACKUP). Disabled writers
+    // never got listed, so they are already out (N2).
+    for (const ListedWriter &l : listed_)
         out.push_back(l.writer);
-    }
     return out;
 }
 
