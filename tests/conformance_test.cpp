@@ -130,7 +130,8 @@ vsssim::EventFault delayAt(Input event, std::chrono::seconds d)
 // A requester, written against the public API only
 
 /// Wait() then QueryStatus() then Release(), like VShadow's WaitAndCheckForAsyncOperation: the
-/// operation's result. R13: Wait returns the failure of a failed operation, S_OK otherwise.
+/// operation's result. R13 (revised, restic#4875): Wait returns S_OK also for a failed operation;
+/// with `wait_returns_failure` it returns the failure.
 HRESULT finish(IVssAsync *pAsync)
 {
     const HRESULT hrWait = pAsync->Wait();
@@ -139,7 +140,8 @@ HRESULT finish(IVssAsync *pAsync)
     pAsync->Release();
     if (FAILED(hrQuery))
         return hrQuery;
-    CHECK(Hr{hrWait} == Hr{FAILED(hrResult) ? hrResult : S_OK});
+    const bool waitFails = vsssim::Service::current()->settings().waitReturnsFailure;
+    CHECK(Hr{hrWait} == Hr{waitFails && FAILED(hrResult) ? hrResult : S_OK});
     return hrResult;
 }
 
@@ -1580,7 +1582,7 @@ TEST_CASE("IVssAsync: Wait(ms), QueryStatus, Cancel on a slow PrepareForSnapshot
     CHECK(Hr{pAsync->QueryStatus(&st, NULL)} == Hr{S_OK});
     CHECK(Hr{st} == Hr{VSS_S_ASYNC_CANCELLED});
     CHECK(Hr{pAsync->Cancel()} == Hr{VSS_S_ASYNC_CANCELLED});
-    // A cancelled operation is not a failed one: Wait succeeds.
+    // Wait succeeds on a cancelled operation in either reading: cancelled is not failed.
     CHECK(Hr{pAsync->Wait()} == Hr{S_OK});
     pAsync->Release();
     // Cancelled DoSnapshotSet: the requester still aborts; BackupComplete is refused.
@@ -1616,11 +1618,39 @@ TEST_CASE("IVssAsync: Cancel and Wait after the end report the result; a QuerySt
         c.drive(Stage::Prepared);
         IVssAsync *pAsync = NULL;
         REQUIRE(Hr{c.p()->DoSnapshotSet(&pAsync)} == Hr{S_OK});
-        CHECK(Hr{pAsync->Wait()} == Hr{VSS_E_UNEXPECTED_WRITER_ERROR});
-        CHECK(Hr{pAsync->Wait(0)} == Hr{VSS_E_UNEXPECTED_WRITER_ERROR});
+        // R13 revised (restic#4875): the wait succeeded; only QueryStatus carries the failure.
+        CHECK(Hr{pAsync->Wait()} == Hr{S_OK});
+        CHECK(Hr{pAsync->Wait(0)} == Hr{S_OK});
+        HRESULT st = E_FAIL;
+        CHECK(Hr{pAsync->QueryStatus(&st, NULL)} == Hr{S_OK});
+        CHECK(Hr{st} == Hr{VSS_E_UNEXPECTED_WRITER_ERROR});
         CHECK(Hr{pAsync->Cancel()} == Hr{VSS_E_UNEXPECTED_WRITER_ERROR});
         pAsync->Release();
         CHECK(Hr{c.p()->AbortBackup()} == Hr{S_OK});
+    }
+    SUBCASE("failed, with wait_returns_failure: the other reading of Microsoft's Wait page")
+    {
+        Sim sim([](vsssim::ServiceOptions &o) { o.settings.waitReturnsFailure = true; });
+        INFO("seed=", sim.seed);
+        sim.fault(kRegistry, failAt(Input::Thaw, VSS_E_WRITERERROR_NONRETRYABLE));
+        Ctx c(sim);
+        c.drive(Stage::Prepared);
+        IVssAsync *pAsync = NULL;
+        REQUIRE(Hr{c.p()->DoSnapshotSet(&pAsync)} == Hr{S_OK});
+        CHECK(Hr{pAsync->Wait()} == Hr{VSS_E_UNEXPECTED_WRITER_ERROR});
+        CHECK(Hr{pAsync->Wait(0)} == Hr{VSS_E_UNEXPECTED_WRITER_ERROR});
+        HRESULT st = E_FAIL;
+        CHECK(Hr{pAsync->QueryStatus(&st, NULL)} == Hr{S_OK});
+        CHECK(Hr{st} == Hr{VSS_E_UNEXPECTED_WRITER_ERROR});
+        pAsync->Release();
+        CHECK(Hr{c.p()->AbortBackup()} == Hr{S_OK});
+        // A finished operation still waits with S_OK in this reading.
+        Requester r;
+        REQUIRE(Hr{r.initBackup()} == Hr{S_OK});
+        IVssAsync *pGather = NULL;
+        REQUIRE(Hr{r.p->GatherWriterMetadata(&pGather)} == Hr{S_OK});
+        CHECK(Hr{pGather->Wait()} == Hr{S_OK});
+        pGather->Release();
     }
     SUBCASE("polling without Wait")
     {

@@ -1413,7 +1413,7 @@ void Session::release()
 // ---------------------------------------------------------------------------------------------
 // IVssAsync in virtual time (R13)
 
-void Session::wait(AsyncOp &op, std::optional<SimDuration> limit)
+HRESULT Session::wait(AsyncOp &op, std::optional<SimDuration> limit)
 {
     Scheduler &sched = service_->scheduler();
     const std::optional<SimTime> until = limit ? std::optional<SimTime>(service_->now() + *limit) : std::nullopt;
@@ -1425,6 +1425,13 @@ void Session::wait(AsyncOp &op, std::optional<SimDuration> limit)
     }
     if (until && !op.done())
         sched.runUntil(*until);
+    if (!op.done())
+        return S_OK;
+    op.waited = true;
+    // The wait itself succeeded; the operation's result is QueryStatus's to tell (§14). restic
+    // v0.16.4 prints "async operation failed: VSS_E_INSUFFICIENT_STORAGE" only on that path
+    // (restic#4875). The other reading of Microsoft's page is a service option.
+    return FAILED(op.result) && service_->settings().waitReturnsFailure ? op.result : S_OK;
 }
 
 HRESULT Session::queryStatus(AsyncOp &op)
@@ -1442,6 +1449,8 @@ HRESULT Session::queryStatus(AsyncOp &op)
     } else {
         sched.runUntil(service_->now());
     }
+    if (op.done())
+        op.resultRead = true;
     if (op.done() && FAILED(op.result) && ++op.queriesAfterFailure == 101)
         service_->recordMistake("M2", fmt::format("more than 100 QueryStatus calls on {} after it failed with {}", op.name, Hr{op.result}), number_);
     return op.result;
@@ -1449,8 +1458,10 @@ HRESULT Session::queryStatus(AsyncOp &op)
 
 HRESULT Session::cancel(AsyncOp &op)
 {
-    if (op.done())
+    if (op.done()) {
+        op.resultRead = true;  // Cancel on an ended operation returns its result (§14)
         return op.result;
+    }
     op.result = VSS_S_ASYNC_CANCELLED;
     TraceRecord r{service_->now(), TraceKind::Async, "requester", op.name};
     r.hr = VSS_S_ASYNC_CANCELLED;
