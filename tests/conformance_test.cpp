@@ -103,7 +103,7 @@ private:
 constexpr std::size_t kTaskScheduler = 0;
 constexpr std::size_t kPerfCounters = 2;
 constexpr std::size_t kSystemWriter = 3;
-constexpr std::size_t kMSSearch = 4;   // declares no component: never selected
+constexpr std::size_t kMSSearch = 4;   // declares no component: never selected, yet takes part
 constexpr std::size_t kRegistry = 7;
 constexpr UINT kWriterCount = 10;
 constexpr UINT kSelectedCount = 8;     // the writers that declare a component
@@ -130,7 +130,8 @@ vsssim::EventFault delayAt(Input event, std::chrono::seconds d)
 // A requester, written against the public API only
 
 /// Wait() then QueryStatus() then Release(), like VShadow's WaitAndCheckForAsyncOperation: the
-/// operation's result. R13: Wait returns the failure of a failed operation, S_OK otherwise.
+/// operation's result. R13 (revised, restic#4875): Wait returns S_OK also for a failed operation;
+/// with `wait_returns_failure` it returns the failure.
 HRESULT finish(IVssAsync *pAsync)
 {
     const HRESULT hrWait = pAsync->Wait();
@@ -139,7 +140,8 @@ HRESULT finish(IVssAsync *pAsync)
     pAsync->Release();
     if (FAILED(hrQuery))
         return hrQuery;
-    CHECK(Hr{hrWait} == Hr{FAILED(hrResult) ? hrResult : S_OK});
+    const bool waitFails = vsssim::Service::current()->settings().waitReturnsFailure;
+    CHECK(Hr{hrWait} == Hr{waitFails && FAILED(hrResult) ? hrResult : S_OK});
     return hrResult;
 }
 
@@ -1031,8 +1033,9 @@ TEST_CASE("a normal component-mode backup: STABLE, then [5] after DoSnapshotSet,
     REQUIRE(afterSnapshot.size() == kWriterCount);
     for (std::size_t i = 0; i < afterSnapshot.size(); ++i) {
         INFO("writer ", sim.writer(i).identity.name);
-        const bool selected = i != kMSSearch && i != 6;
-        CHECK(afterSnapshot[i].state == (selected ? VSS_WS_WAITING_FOR_BACKUP_COMPLETE : VSS_WS_STABLE));
+        // Selected or not (MSSearch and Shadow Copy Optimization declare no component), every
+        // listed writer took part (behavior.md §1.3).
+        CHECK(afterSnapshot[i].state == VSS_WS_WAITING_FOR_BACKUP_COMPLETE);
         CHECK(Hr{afterSnapshot[i].failure} == Hr{S_OK});
     }
 
@@ -1059,6 +1062,51 @@ TEST_CASE("a normal component-mode backup: STABLE, then [5] after DoSnapshotSet,
         mistakes += m.id + " " + m.detail + "; ";
     INFO("mistakes: ", mistakes);
     CHECK(sim.svc->mistakes().empty());
+}
+
+TEST_CASE("component mode without AddComponent: every listed writer still receives the backup events (bareos#1923)")
+{
+    // Bareos calls SetBackupState(true, ...) and never AddComponent; on a machine where MSSearch
+    // Service Writer and Shadow Copy Optimization Writer veto, they end FAILED_AT_PREPARE_BACKUP
+    // (https://github.com/bareos/bareos/issues/1923, behavior.md §1.3 corrected).
+    Sim sim;
+    INFO("seed=", sim.seed);
+    constexpr std::size_t kShadowCopyOptimization = 6;
+    sim.fault(kMSSearch, failAt(Input::PrepareForBackup, S_OK));
+    sim.fault(kShadowCopyOptimization, failAt(Input::PrepareForBackup, S_OK));
+    Requester r;
+    REQUIRE(Hr{r.created} == Hr{S_OK});
+    CHECK(Hr{r.initBackup()} == Hr{S_OK});
+    CHECK(Hr{r.run(&IVssBackupComponents::GatherWriterMetadata)} == Hr{VSS_S_ASYNC_FINISHED});
+    CHECK(Hr{r.p->StartSnapshotSet(&r.setId)} == Hr{S_OK});
+    CHECK(Hr{r.p->AddToSnapshotSet(const_cast<VSS_PWSZ>(L"C:\\"), GUID_NULL, &r.snapshotC)} == Hr{S_OK});
+    CHECK(Hr{r.run(&IVssBackupComponents::PrepareForBackup)} == Hr{VSS_S_ASYNC_FINISHED});
+    UINT cComponents = 99;
+    CHECK(Hr{r.p->GetWriterComponentsCount(&cComponents)} == Hr{S_OK});
+    CHECK(cComponents == 0);
+
+    auto prepared = r.statuses();
+    REQUIRE(prepared.size() == kWriterCount);
+    for (std::size_t i = 0; i < kWriterCount; ++i) {
+        INFO("writer ", sim.writer(i).identity.name);
+        const bool vetoed = i == kMSSearch || i == kShadowCopyOptimization;
+        const Status s = entry(prepared, sim, i);
+        CHECK(s.state == (vetoed ? VSS_WS_FAILED_AT_PREPARE_BACKUP : VSS_WS_STABLE));
+        CHECK(Hr{s.failure} == Hr{vetoed ? VSS_E_WRITERERROR_NONRETRYABLE : S_OK});
+    }
+
+    // A PrepareForBackup veto aborts nothing (R5): the others freeze and reach [5].
+    CHECK(Hr{r.run(&IVssBackupComponents::DoSnapshotSet)} == Hr{VSS_S_ASYNC_FINISHED});
+    auto snapped = r.statuses();
+    for (std::size_t i = 0; i < kWriterCount; ++i) {
+        INFO("writer ", sim.writer(i).identity.name);
+        const bool vetoed = i == kMSSearch || i == kShadowCopyOptimization;
+        CHECK(entry(snapped, sim, i).state == (vetoed ? VSS_WS_FAILED_AT_PREPARE_BACKUP : VSS_WS_WAITING_FOR_BACKUP_COMPLETE));
+    }
+    CHECK(Hr{r.run(&IVssBackupComponents::BackupComplete)} == Hr{VSS_S_ASYNC_FINISHED});
+    auto completed = r.statuses();
+    CHECK(entry(completed, sim, kSystemWriter).state == VSS_WS_STABLE);
+    CHECK(entry(completed, sim, kMSSearch).state == VSS_WS_FAILED_AT_PREPARE_BACKUP);
 }
 
 TEST_CASE("every FAILED_AT_* state of a backup, with its code and the DoSnapshotSet result")
@@ -1128,8 +1176,9 @@ TEST_CASE("every FAILED_AT_* state of a backup, with its code and the DoSnapshot
         const Status other = entry(end, sim, kSystemWriter);
         CHECK(other.state == k.others);
         CHECK(Hr{other.failure} == Hr{k.othersCode});
-        // Not selected: never part of the sequence, whatever happened (N2).
-        CHECK(entry(end, sim, kMSSearch).state == VSS_WS_STABLE);
+        // Not selected, yet part of the sequence like every other writer (§1.3).
+        CHECK(entry(end, sim, kMSSearch).state == k.others);
+        CHECK(Hr{entry(end, sim, kMSSearch).failure} == Hr{k.othersCode});
     }
 }
 
@@ -1533,7 +1582,7 @@ TEST_CASE("IVssAsync: Wait(ms), QueryStatus, Cancel on a slow PrepareForSnapshot
     CHECK(Hr{pAsync->QueryStatus(&st, NULL)} == Hr{S_OK});
     CHECK(Hr{st} == Hr{VSS_S_ASYNC_CANCELLED});
     CHECK(Hr{pAsync->Cancel()} == Hr{VSS_S_ASYNC_CANCELLED});
-    // A cancelled operation is not a failed one: Wait succeeds.
+    // Wait succeeds on a cancelled operation in either reading: cancelled is not failed.
     CHECK(Hr{pAsync->Wait()} == Hr{S_OK});
     pAsync->Release();
     // Cancelled DoSnapshotSet: the requester still aborts; BackupComplete is refused.
@@ -1569,11 +1618,39 @@ TEST_CASE("IVssAsync: Cancel and Wait after the end report the result; a QuerySt
         c.drive(Stage::Prepared);
         IVssAsync *pAsync = NULL;
         REQUIRE(Hr{c.p()->DoSnapshotSet(&pAsync)} == Hr{S_OK});
-        CHECK(Hr{pAsync->Wait()} == Hr{VSS_E_UNEXPECTED_WRITER_ERROR});
-        CHECK(Hr{pAsync->Wait(0)} == Hr{VSS_E_UNEXPECTED_WRITER_ERROR});
+        // R13 revised (restic#4875): the wait succeeded; only QueryStatus carries the failure.
+        CHECK(Hr{pAsync->Wait()} == Hr{S_OK});
+        CHECK(Hr{pAsync->Wait(0)} == Hr{S_OK});
+        HRESULT st = E_FAIL;
+        CHECK(Hr{pAsync->QueryStatus(&st, NULL)} == Hr{S_OK});
+        CHECK(Hr{st} == Hr{VSS_E_UNEXPECTED_WRITER_ERROR});
         CHECK(Hr{pAsync->Cancel()} == Hr{VSS_E_UNEXPECTED_WRITER_ERROR});
         pAsync->Release();
         CHECK(Hr{c.p()->AbortBackup()} == Hr{S_OK});
+    }
+    SUBCASE("failed, with wait_returns_failure: the other reading of Microsoft's Wait page")
+    {
+        Sim sim([](vsssim::ServiceOptions &o) { o.settings.waitReturnsFailure = true; });
+        INFO("seed=", sim.seed);
+        sim.fault(kRegistry, failAt(Input::Thaw, VSS_E_WRITERERROR_NONRETRYABLE));
+        Ctx c(sim);
+        c.drive(Stage::Prepared);
+        IVssAsync *pAsync = NULL;
+        REQUIRE(Hr{c.p()->DoSnapshotSet(&pAsync)} == Hr{S_OK});
+        CHECK(Hr{pAsync->Wait()} == Hr{VSS_E_UNEXPECTED_WRITER_ERROR});
+        CHECK(Hr{pAsync->Wait(0)} == Hr{VSS_E_UNEXPECTED_WRITER_ERROR});
+        HRESULT st = E_FAIL;
+        CHECK(Hr{pAsync->QueryStatus(&st, NULL)} == Hr{S_OK});
+        CHECK(Hr{st} == Hr{VSS_E_UNEXPECTED_WRITER_ERROR});
+        pAsync->Release();
+        CHECK(Hr{c.p()->AbortBackup()} == Hr{S_OK});
+        // A finished operation still waits with S_OK in this reading.
+        Requester r;
+        REQUIRE(Hr{r.initBackup()} == Hr{S_OK});
+        IVssAsync *pGather = NULL;
+        REQUIRE(Hr{r.p->GatherWriterMetadata(&pGather)} == Hr{S_OK});
+        CHECK(Hr{pGather->Wait()} == Hr{S_OK});
+        pGather->Release();
     }
     SUBCASE("polling without Wait")
     {
@@ -1691,8 +1768,9 @@ TEST_CASE("R10: a writer without a free session slot reads VSS_WS_UNKNOWN with V
     const Status s = entry(list, sim, kSystemWriter);
     CHECK(s.state == VSS_WS_UNKNOWN);
     CHECK(Hr{s.failure} == Hr{VSS_E_WRITER_STATUS_NOT_AVAILABLE});
-    // Not selected in either session: no slot needed, its public status.
-    CHECK(entry(list, sim, kMSSearch).state == VSS_WS_STABLE);
+    // Not selected in either session, yet a participant: it needs a slot like the others (§1.3).
+    CHECK(entry(list, sim, kMSSearch).state == VSS_WS_UNKNOWN);
+    CHECK(Hr{entry(list, sim, kMSSearch).failure} == Hr{VSS_E_WRITER_STATUS_NOT_AVAILABLE});
     // The first session holds the slot and is unaffected.
     auto firstList = first.r->statuses();
     CHECK(entry(firstList, sim, kSystemWriter).state == VSS_WS_STABLE);

@@ -292,6 +292,7 @@ TEST_CASE("a minimal scenario gets the documented defaults")
     CHECK(s.settings.restoreSlots == 1);
     CHECK_FALSE(s.settings.shuffleStatus);
     CHECK_FALSE(s.settings.strict);
+    CHECK_FALSE(s.settings.waitReturnsFailure);  // R13 revised: Wait S_OK, QueryStatus the failure
     CHECK(s.settings.hostName == d.settings.hostName);
     CHECK(s.provider.commitDuration == 1s);
     CHECK(Hr{s.provider.commitFault} == Hr{S_OK});
@@ -612,6 +613,14 @@ TEST_CASE("writers, volumes, steps and expectations refer to things that exist")
     CHECK(files.at(1).filespec == L"x");
     CHECK(firstError(kHeader + contoso + "[[writer.component]]\nname = \"c\"\nfiles = ['C:\\data\\']\n") ==
           "t.toml:10:10: error: file 'C:\\data\\' ends with a backslash; add a file name or a wildcard ('C:\\data\\*')");
+}
+
+TEST_CASE("[service] wait_returns_failure selects the other reading of IVssAsync::Wait")
+{
+    CHECK(load(kHeader + "[service]\nwait_returns_failure = true\n").settings.waitReturnsFailure);
+    CHECK_FALSE(load(kHeader + "[service]\nwait_returns_failure = false\n").settings.waitReturnsFailure);
+    CHECK(firstError(kHeader + "[service]\nwait_returns_failure = 1\n") ==
+          "t.toml:5:24: error: 'wait_returns_failure' expects a boolean (true or false), got integer 1");
 }
 
 TEST_CASE("syntax errors keep toml++'s position, with a hint for bare words")

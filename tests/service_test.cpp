@@ -26,8 +26,8 @@ TEST_CASE("normal backup: STABLE after PrepareForBackup, [5] after DoSnapshotSet
     CHECK(Hr{r.snapshot()} == Hr{VSS_S_ASYNC_FINISHED});
     r.gather();
     CHECK(r.status("System Writer").state == VSS_WS_WAITING_FOR_BACKUP_COMPLETE);
-    // Writers without components are not selected in component mode: they stay at their public status.
-    CHECK(r.status("MSSearch Service Writer").state == VSS_WS_STABLE);
+    // A writer without components is never selected, yet takes part like the others (§1.3).
+    CHECK(r.status("MSSearch Service Writer").state == VSS_WS_WAITING_FOR_BACKUP_COMPLETE);
     CHECK(Hr{r.complete()} == Hr{VSS_S_ASYNC_FINISHED});
     r.gather();
     CHECK(r.status("System Writer").state == VSS_WS_STABLE);
@@ -462,7 +462,7 @@ TEST_CASE("BackupShutdown at release: public status back to STABLE (X1)")
     CHECK(shutdown);
 }
 
-TEST_CASE("component mode: a writer with no component added takes no part (N2)")
+TEST_CASE("component mode: a writer with no component added still receives every event (§1.3)")
 {
     auto svc = makeService();
     Requester r(svc);
@@ -485,7 +485,61 @@ TEST_CASE("component mode: a writer with no component added takes no part (N2)")
     r.snapshot();
     r.gather();
     CHECK(r.status("System Writer").state == VSS_WS_WAITING_FOR_BACKUP_COMPLETE);
-    CHECK(r.status("Registry Writer").state == VSS_WS_STABLE);
+    CHECK(r.status("Registry Writer").state == VSS_WS_WAITING_FOR_BACKUP_COMPLETE);
+    CHECK(r.s->componentsSelected());
+}
+
+TEST_CASE("when_components_selected reads AreComponentsSelected(): component mode, not this writer's selection")
+{
+    for (const bool componentMode : {true, false}) {
+        auto svc = makeService();
+        // MSSearch Service Writer declares no component, so it is never selected.
+        EventFault onlySelected = fault(Input::PrepareForBackup, VSS_E_WRITERERROR_RETRYABLE, false);
+        onlySelected.whenComponentsSelected = true;
+        writer(*svc, "MSSearch Service Writer").faults.events.push_back(onlySelected);
+        EventFault onlyNonComponent = fault(Input::PrepareForBackup, VSS_E_WRITERERROR_NONRETRYABLE, false);
+        onlyNonComponent.whenComponentsSelected = false;
+        writer(*svc, "System Writer").faults.events.push_back(onlyNonComponent);
+        Requester r(svc);
+        REQUIRE(r.s->initializeForBackup());
+        REQUIRE(r.s->setBackupState(componentMode, false, VSS_BT_FULL, false));
+        r.run(r.s->gatherWriterMetadata());
+        REQUIRE(r.s->startSnapshotSet());
+        REQUIRE(r.s->addToSnapshotSet(L"C:\\", GUID_NULL));
+        r.run(r.s->prepareForBackup());
+        r.gather();
+        INFO("component mode: ", componentMode);
+        CHECK(Hr{r.status("MSSearch Service Writer").failure} == Hr{componentMode ? VSS_E_WRITERERROR_RETRYABLE : S_OK});
+        CHECK(Hr{r.status("System Writer").failure} == Hr{componentMode ? S_OK : VSS_E_WRITERERROR_NONRETRYABLE});
+        REQUIRE(r.s->abortBackup());
+    }
+}
+
+TEST_CASE("N2: only a writer disabled before GatherWriterMetadata stays out of a component-mode backup")
+{
+    auto svc = makeService();
+    Requester r(svc);
+    REQUIRE(r.s->initializeForBackup());
+    REQUIRE(r.s->setBackupState(true, false, VSS_BT_FULL, false));
+    const VSS_ID registry = writer(*svc, "Registry Writer").identity.classId;
+    REQUIRE(r.s->disableWriterClasses(&registry, 1));
+    r.run(r.s->gatherWriterMetadata());
+    REQUIRE(r.s->startSnapshotSet());
+    REQUIRE(r.s->addToSnapshotSet(L"C:\\", GUID_NULL));
+    CHECK(Hr{r.run(r.s->prepareForBackup())} == Hr{VSS_S_ASYNC_FINISHED});
+    CHECK(Hr{r.snapshot()} == Hr{VSS_S_ASYNC_FINISHED});
+    std::vector<Input> registryEvents, wmiEvents;
+    for (const TraceRecord &t : svc->trace().records()) {
+        if (t.kind != TraceKind::Deliver)
+            continue;
+        if (t.actor == "Registry Writer")
+            registryEvents.push_back(t.input);
+        if (t.actor == "WMI Writer")
+            wmiEvents.push_back(t.input);
+    }
+    CHECK(registryEvents.empty());
+    CHECK(wmiEvents == std::vector<Input>{Input::Identify, Input::PrepareForBackup, Input::PrepareForSnapshot, Input::Freeze,
+                                          Input::Thaw, Input::PostSnapshot});
 }
 
 TEST_CASE("determinism: same seed twice gives an identical trace; another seed the same verdicts")

@@ -56,9 +56,7 @@ HRESULT Async::Wait(DWORD dwMilliseconds) noexcept
             return hr;
         const std::optional<SimDuration> limit =
             dwMilliseconds == INFINITE ? std::nullopt : std::optional<SimDuration>(ms(dwMilliseconds));
-        session_->wait(*op_, limit);
-        // R13: a failed operation makes Wait fail; finished, cancelled and still pending are S_OK.
-        return op_->done() && FAILED(op_->result) ? op_->result : S_OK;
+        return session_->wait(*op_, limit);
     });
 }
 

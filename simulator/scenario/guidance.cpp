@@ -69,7 +69,9 @@ constexpr std::string_view kVeto = "may be ignored; if the requester stops after
 constexpr StateGuidance kStateGuidance[] = {
     {VSS_WS_WAITING_FOR_BACKUP_COMPLETE, "after DoSnapshotSet", "normal",
      "proceed; [1] or [5] both count as healthy for a new backup (VShadow documentation)"},
-    {VSS_WS_STABLE, "after DoSnapshotSet in a component-mode backup", "it did not take part (not selected)",
+    // Not being selected is not the reason: unselected writers receive every event too (§1.3).
+    {VSS_WS_STABLE, "after DoSnapshotSet in a component-mode backup",
+     "it did not take part (disabled before GatherWriterMetadata, or a context without writers), or an Abort returned it to [1]",
      "do not assume its data is application-consistent"},
     {VSS_WS_FAILED_AT_PREPARE_BACKUP, kVetoSituation, "", kVeto},
     {VSS_WS_FAILED_AT_PREPARE_SNAPSHOT, kVetoSituation, "", kVeto},

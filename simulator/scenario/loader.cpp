@@ -936,10 +936,10 @@ private:
 
     void parseService(const toml::table &t)
     {
-        static constexpr std::array<std::string_view, 15> kKeys{
+        static constexpr std::array<std::string_view, 16> kKeys{
             "profiles", "event_timeout", "hold_writes_limit", "commit_duration", "provider_fault",
             "writer_abort_result", "backup_slots", "restore_slots", "slot_reclaim_after", "shuffle_status", "strict",
-            "not_ready_for", "not_ready_result", "unsupported_contexts", "host_name"};
+            "not_ready_for", "not_ready_result", "unsupported_contexts", "host_name", "wait_returns_failure"};
         checkKeys(t, kKeys, "[service]");
         if (const toml::node *n = find(t, "profiles"))
             parseProfiles(t, *n);
@@ -965,6 +965,8 @@ private:
             s.shuffleStatus = *b;
         if (auto b = boolean(t, "strict"))
             s.strict = *b;
+        if (auto b = boolean(t, "wait_returns_failure"))
+            s.waitReturnsFailure = *b;
         if (auto d = duration(t, "not_ready_for"))
             sc_.notReadyFor = *d;
         if (auto hr = hresult(t, "not_ready_result"))

@@ -295,8 +295,9 @@ private:
         pending_ = *r;
         if (async)
             return S_OK;
+        // A correct requester: Wait, then QueryStatus for the result (behavior.md §14, R13 revised).
         session_->wait(*pending_, std::nullopt);
-        return pending_->result;
+        return session_->queryStatus(*pending_);
     }
 
     WriterEntry *writerNamed(const std::string &name)
@@ -430,8 +431,7 @@ private:
         if (c == "Wait") {
             if (!pending_)
                 return E_UNEXPECTED;
-            session_->wait(*pending_, st.duration);
-            return pending_->done() && FAILED(pending_->result) ? pending_->result : S_OK;
+            return session_->wait(*pending_, st.duration);
         }
         if (c == "QueryStatus")
             return pending_ ? session_->queryStatus(*pending_) : E_UNEXPECTED;

@@ -224,6 +224,9 @@ struct ServiceSettings {
     int restoreSlots = 1;
     bool shuffleStatus = false;
     bool strict = false;              ///< strict profile: documented errors where shipped requesters get leniency
+    /// R13's other reading of Microsoft's Wait page: Wait returns a failed operation's code. The
+    /// default (false) is what restic#4875 shows: Wait S_OK, the failure only from QueryStatus.
+    bool waitReturnsFailure = false;
     std::wstring hostName = L"VSSSIM-HOST";
     std::int64_t startFileTime = 133'000'000'000'000'000LL;  ///< 2022-06-18 in 100-ns units since 1601
 };

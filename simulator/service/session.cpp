@@ -818,12 +818,12 @@ std::vector<WriterEntry *> Session::participants() const
     std::vector<WriterEntry *> out;
     if (noWriterContext())
         return out;
-    for (const ListedWriter &l : listed_) {
-        if (selectComponents_ &&
-            std::none_of(bcd_.begin(), bcd_.end(), [&](const ComponentRecord &c) { return c.instanceId == l.identity.instanceId; }))
-            continue;  // not selected: it receives nothing more (N2)
+    // Selection does not filter: in component mode a writer none of whose components was added
+    // still receives every backup event and reads the selection itself (behavior.md §1.3, corrected
+    // from bareos#1923, where unselected writers ended FAILED_AT_PREPARE_BACKUP). Disabled writers
+    // never got listed, so they are already out (N2).
+    for (const ListedWriter &l : listed_)
         out.push_back(l.writer);
-    }
     return out;
 }
 
@@ -1413,7 +1413,7 @@ void Session::release()
 // ---------------------------------------------------------------------------------------------
 // IVssAsync in virtual time (R13)
 
-void Session::wait(AsyncOp &op, std::optional<SimDuration> limit)
+HRESULT Session::wait(AsyncOp &op, std::optional<SimDuration> limit)
 {
     Scheduler &sched = service_->scheduler();
     const std::optional<SimTime> until = limit ? std::optional<SimTime>(service_->now() + *limit) : std::nullopt;
@@ -1425,6 +1425,13 @@ void Session::wait(AsyncOp &op, std::optional<SimDuration> limit)
     }
     if (until && !op.done())
         sched.runUntil(*until);
+    if (!op.done())
+        return S_OK;
+    op.waited = true;
+    // The wait itself succeeded; the operation's result is QueryStatus's to tell (§14). restic
+    // v0.16.4 prints "async operation failed: VSS_E_INSUFFICIENT_STORAGE" only on that path
+    // (restic#4875). The other reading of Microsoft's page is a service option.
+    return FAILED(op.result) && service_->settings().waitReturnsFailure ? op.result : S_OK;
 }
 
 HRESULT Session::queryStatus(AsyncOp &op)
@@ -1442,6 +1449,8 @@ HRESULT Session::queryStatus(AsyncOp &op)
     } else {
         sched.runUntil(service_->now());
     }
+    if (op.done())
+        op.resultRead = true;
     if (op.done() && FAILED(op.result) && ++op.queriesAfterFailure == 101)
         service_->recordMistake("M2", fmt::format("more than 100 QueryStatus calls on {} after it failed with {}", op.name, Hr{op.result}), number_);
     return op.result;
@@ -1449,8 +1458,10 @@ HRESULT Session::queryStatus(AsyncOp &op)
 
 HRESULT Session::cancel(AsyncOp &op)
 {
-    if (op.done())
+    if (op.done()) {
+        op.resultRead = true;  // Cancel on an ended operation returns its result (§14)
         return op.result;
+    }
     op.result = VSS_S_ASYNC_CANCELLED;
     TraceRecord r{service_->now(), TraceKind::Async, "requester", op.name};
     r.hr = VSS_S_ASYNC_CANCELLED;

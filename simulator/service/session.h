@@ -26,6 +26,8 @@ struct AsyncOp {
     HRESULT result = VSS_S_ASYNC_PENDING;
     bool done() const noexcept { return result != VSS_S_ASYNC_PENDING; }
     int queriesAfterFailure = 0;     ///< M2: a polling loop that never ends
+    bool waited = false;             ///< a Wait returned after the operation ended
+    bool resultRead = false;         ///< QueryStatus or Cancel reported the ended operation's result (M18)
     std::function<void()> onCancel;  ///< what stops when it is cancelled
 };
 using AsyncPtr = std::shared_ptr<AsyncOp>;
@@ -148,8 +150,10 @@ public:
     /** \brief The session record of a writer, if it has one. */
     const SessionRecord *record(const WriterEntry &w) const;
     AsyncOp *pending() const noexcept { return pending_ && !pending_->done() ? pending_.get() : nullptr; }
-    /** \brief Run the simulation until `op` ends or `limit` of virtual time passes (IVssAsync::Wait). */
-    void wait(AsyncOp &op, std::optional<SimDuration> limit);
+    /** \brief Run the simulation until `op` ends or `limit` of virtual time passes (IVssAsync::Wait).
+     *  \return What Wait returns: S_OK, also for a failed operation (R13 revised, restic#4875), unless
+     *  the service is set to `waitReturnsFailure`. */
+    HRESULT wait(AsyncOp &op, std::optional<SimDuration> limit);
     /** \brief IVssAsync::QueryStatus: due work, and one step of time while pending (R13). */
     HRESULT queryStatus(AsyncOp &op);
     HRESULT cancel(AsyncOp &op);
