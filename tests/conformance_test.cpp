@@ -25,6 +25,7 @@
 #include <vsssim/vsssim.h>
 
 #include "core/names.h"
+#include "scenario/listing.h"
 #include "service/service.h"
 
 using vsssim::Hr;
@@ -1883,6 +1884,83 @@ TEST_CASE("two concurrent sessions, one on another thread, share the writers and
     CHECK(sim.svc->shadowCopies().empty());
 }
 
+TEST_CASE("m_lSnapshotAttributes per context, and the words vssadmin, VShadow and DiskShadow print for them (§6)")
+{
+    struct Case {
+        LONG context;
+        LONG attributes;           // what GetSnapshotProperties and Query report
+        const char *vssadmin;      // vssadmin list shadows "Attributes:" and "Type:"
+        const char *type;
+        const char *vshadow;       // VShadow -q / DiskShadow list shadows "Attributes:"
+    };
+    // The rows with a capture behind them (api-surface.md §6): Backup (duplicati#7205), FileShareBackup
+    // (vshadow -nw), the DiskShadow persistent contexts, ClientAccessible.
+    const Case cases[] = {
+        {VSS_CTX_BACKUP, VSS_VOLSNAP_ATTR_DIFFERENTIAL | VSS_VOLSNAP_ATTR_AUTORECOVER,
+         "Differential, Auto recovered", "Backup", " Auto_Release Differential"},
+        {VSS_CTX_FILE_SHARE_BACKUP, VSS_VOLSNAP_ATTR_NO_WRITERS | VSS_VOLSNAP_ATTR_DIFFERENTIAL,
+         "No writers, Differential", "FileShareBackup", " Auto_Release No_Writers Differential"},
+        {VSS_CTX_APP_ROLLBACK, LONG{VSS_CTX_APP_ROLLBACK} | VSS_VOLSNAP_ATTR_DIFFERENTIAL | VSS_VOLSNAP_ATTR_AUTORECOVER,
+         "Persistent, No auto release, Differential, Auto recovered", "ApplicationRollback",
+         " No_Auto_Release Persistent Differential"},
+        {VSS_CTX_NAS_ROLLBACK, LONG{VSS_CTX_NAS_ROLLBACK} | VSS_VOLSNAP_ATTR_DIFFERENTIAL,
+         "Persistent, No auto release, No writers, Differential", "DataVolumeRollback",
+         " No_Auto_Release Persistent No_Writers Differential"},
+        {VSS_CTX_CLIENT_ACCESSIBLE, LONG{VSS_CTX_CLIENT_ACCESSIBLE} | VSS_VOLSNAP_ATTR_DIFFERENTIAL,
+         "Persistent, Client-accessible, No auto release, No writers, Differential", "ClientAccessible",
+         " No_Auto_Release Persistent Client_accessible No_Writers Differential"},
+        {LONG{VSS_CTX_BACKUP} | VSS_VOLSNAP_ATTR_NO_AUTORECOVERY, VSS_VOLSNAP_ATTR_NO_AUTORECOVERY | VSS_VOLSNAP_ATTR_DIFFERENTIAL,
+         "No auto recovery, Differential", "Backup", " Auto_Release Differential"},
+    };
+    for (const Case &k : cases) {
+        CAPTURE(k.context);
+        Sim sim;
+        Requester r;
+        REQUIRE(Hr{r.created} == Hr{S_OK});
+        REQUIRE(Hr{r.p->InitializeForBackup()} == Hr{S_OK});
+        REQUIRE(Hr{r.p->SetContext(k.context)} == Hr{S_OK});
+        REQUIRE(Hr{r.p->SetBackupState(false, false, VSS_BT_FULL)} == Hr{S_OK});
+        REQUIRE(Hr{r.run(&IVssBackupComponents::GatherWriterMetadata)} == Hr{VSS_S_ASYNC_FINISHED});
+        REQUIRE(Hr{r.p->StartSnapshotSet(&r.setId)} == Hr{S_OK});
+        REQUIRE(Hr{r.p->AddToSnapshotSet(const_cast<VSS_PWSZ>(L"C:\\"), GUID_NULL, &r.snapshotC)} == Hr{S_OK});
+        const bool writers = !(k.context & VSS_VOLSNAP_ATTR_NO_WRITERS);
+        if (writers)   // a writer-less context has no PrepareForBackup (VShadow -nw skips it)
+            REQUIRE(Hr{r.run(&IVssBackupComponents::PrepareForBackup)} == Hr{VSS_S_ASYNC_FINISHED});
+        REQUIRE(Hr{r.run(&IVssBackupComponents::DoSnapshotSet)} == Hr{VSS_S_ASYNC_FINISHED});
+
+        VSS_SNAPSHOT_PROP prop;
+        REQUIRE(Hr{r.p->GetSnapshotProperties(r.snapshotC, &prop)} == Hr{S_OK});
+        CHECK(prop.m_lSnapshotAttributes == k.attributes);
+        const vsssim::ShadowListingEntry entry =
+            vsssim::shadowListingEntry(prop, L"C:\\", L"Microsoft Software Shadow Copy provider 1.0");
+        VssFreeSnapshotProperties(&prop);
+
+        // Query hands out the same bits.
+        IVssEnumObject *pEnum = NULL;
+        REQUIRE(Hr{r.p->Query(GUID_NULL, VSS_OBJECT_NONE, VSS_OBJECT_SNAPSHOT, &pEnum)} == Hr{S_OK});
+        VSS_OBJECT_PROP objectProp;
+        ULONG fetched = 0;
+        REQUIRE(Hr{pEnum->Next(1, &objectProp, &fetched)} == Hr{S_OK});
+        REQUIRE(fetched == 1);
+        CHECK(objectProp.Obj.Snap.m_lSnapshotAttributes == k.attributes);
+        VssFreeSnapshotProperties(&objectProp.Obj.Snap);
+        pEnum->Release();
+
+        const std::string vssadmin = vsssim::formatVssadminShadows({entry}, {});
+        CHECK(vssadmin.find(std::string("         Attributes: ") + k.vssadmin + "\n") != std::string::npos);
+        CHECK(vssadmin.find(std::string("         Type: ") + k.type + "\n") != std::string::npos);
+        const std::string vshadow = vsssim::formatVShadowShadows({entry}, {});
+        CHECK(vshadow.find(std::string("   - Attributes: ") + k.vshadow + "\n") != std::string::npos);
+        const std::string diskshadow = vsssim::formatDiskShadowShadows({entry}, {});
+        CHECK(diskshadow.find(std::string("                - Attributes: ") + k.vshadow + "\n") != std::string::npos);
+        if (writers) {
+            REQUIRE(Hr{r.run(&IVssBackupComponents::BackupComplete)} == Hr{VSS_S_ASYNC_FINISHED});
+            r.statuses();
+        }
+        r.release();
+    }
+}
+
 TEST_CASE("GetSnapshotProperties, Query, IsVolumeSnapshotted, DeleteSnapshots and VssFreeSnapshotProperties")
 {
     Sim sim;
@@ -1908,7 +1986,8 @@ TEST_CASE("GetSnapshotProperties, Query, IsVolumeSnapshotted, DeleteSnapshots an
     CHECK(prop.m_pwszExposedPath == nullptr);
     const VSS_ID softwareProvider = {0xb5946137, 0x7b9f, 0x4925, {0xaf, 0x80, 0x51, 0xab, 0xd6, 0x0b, 0x20, 0xd5}};
     CHECK(prop.m_ProviderId == softwareProvider);
-    CHECK(prop.m_lSnapshotAttributes == VSS_CTX_BACKUP);
+    // The system provider adds Differential; writers took part, so the copy was auto-recovered (§6).
+    CHECK(prop.m_lSnapshotAttributes == (LONG{VSS_CTX_BACKUP} | VSS_VOLSNAP_ATTR_DIFFERENTIAL | VSS_VOLSNAP_ATTR_AUTORECOVER));
     CHECK(prop.m_tsCreationTimestamp > sim.svc->settings().startFileTime);
     CHECK(prop.m_tsCreationTimestamp <= sim.svc->settings().startFileTime + sim.svc->now().count() / 100);
     CHECK(prop.m_eStatus == VSS_SS_CREATED);

@@ -15,6 +15,7 @@
 #include "scenario/guidance.h"
 #include "scenario/listing.h"
 #include "service/service.h"
+#include "service/shadow_attributes.h"
 
 using namespace vsssim;
 
@@ -274,4 +275,80 @@ TEST_SUITE("listing")
         CHECK(toUtf8(L"\u00c9tat \u2019") == "\u00c9tat \u2019");
         CHECK(toUtf8(std::wstring(1, static_cast<wchar_t>(0x1f600))) == "\U0001f600");
     }
+}
+
+namespace {
+
+/// The shadow copy of the vssadmin capture in duplicati/duplicati#7205 (VSS_CTX_BACKUP, writers took part).
+ShadowListingEntry duplicatiShadowCopy()
+{
+    ShadowListingEntry e;
+    e.id = guid("{2203f23e-9f63-4b71-bdc2-e536696040ee}");
+    e.setId = guid("{4df98393-3639-4b43-9243-15885cc51694}");
+    e.setCount = 1;
+    e.device = L"\\\\?\\GLOBALROOT\\Device\\HarddiskVolumeShadowCopy2";
+    e.originalVolume = L"\\\\?\\Volume{bc5944d5-28b2-4904-a774-462231657618}\\";
+    e.volumeDisplay = L"C:\\";
+    e.originatingMachine = e.serviceMachine = L"DESKTOP-CVTG9RF";
+    e.providerId = guid("{b5946137-7b9f-4925-af80-51abd60b20d5}");
+    e.providerName = L"Microsoft Software Shadow Copy provider 1.0";
+    e.attributes = shadowCopyAttributes(VSS_CTX_BACKUP, ProviderSettings{});
+    e.created = 134324727320000000LL;   // 8/29/2026 10:25:32 AM
+    return e;
+}
+
+} // namespace
+
+TEST_CASE("vssadmin list shadows: the capture of duplicati#7205, byte for byte")
+{
+    CHECK(formatVssadminShadows({duplicatiShadowCopy()}, {}) ==
+          kHeader +
+              "Contents of shadow copy set ID: {4df98393-3639-4b43-9243-15885cc51694}\n"
+              "   Contained 1 shadow copies at creation time: 8/29/2026 10:25:32 AM\n"
+              "      Shadow Copy ID: {2203f23e-9f63-4b71-bdc2-e536696040ee}\n"
+              "         Original Volume: (C:)\\\\?\\Volume{bc5944d5-28b2-4904-a774-462231657618}\\\n"
+              "         Shadow Copy Volume: \\\\?\\GLOBALROOT\\Device\\HarddiskVolumeShadowCopy2\n"
+              "         Originating Machine: DESKTOP-CVTG9RF\n"
+              "         Service Machine: DESKTOP-CVTG9RF\n"
+              "         Provider: 'Microsoft Software Shadow Copy provider 1.0'\n"
+              "         Type: Backup\n"
+              "         Attributes: Differential, Auto recovered\n"
+              "\n");
+    CHECK(formatVssadminShadows({}, {}) == kHeader + "No items found that satisfy the query.\n");
+    ListingOptions crlf;
+    crlf.crlf = true;
+    CHECK(formatVssadminShadows({}, crlf).find("query.\r\n") != std::string::npos);
+}
+
+TEST_CASE("VShadow -q and DiskShadow list shadows print the sample's attribute words in its order")
+{
+    ShadowListingEntry e = duplicatiShadowCopy();
+    const std::string vshadow = formatVShadowShadows({e}, {});
+    CHECK(vshadow.find("* SNAPSHOT ID = {2203f23e-9f63-4b71-bdc2-e536696040ee} ...\n"
+                       "   - Shadow copy Set: {4df98393-3639-4b43-9243-15885cc51694}\n"
+                       "   - Original count of shadow copies = 1\n"
+                       "   - Original Volume name: \\\\?\\Volume{bc5944d5-28b2-4904-a774-462231657618}\\ [C:\\]\n"
+                       "   - Creation Time: 8/29/2026 10:25:32 AM\n") != std::string::npos);
+    CHECK(vshadow.find("   - Not Exposed\n   - Provider id: {b5946137-7b9f-4925-af80-51abd60b20d5}\n"
+                       "   - Attributes:  Auto_Release Differential\n") != std::string::npos);
+    CHECK(formatVShadowShadows({}, {}).find("There are no shadow copies in the system\n") != std::string::npos);
+
+    // DiskShadow `set context persistent`: the words of openzfsonwindows/openzfs#350.
+    e.attributes = shadowCopyAttributes(VSS_CTX_APP_ROLLBACK, ProviderSettings{});
+    const std::string diskshadow = formatDiskShadowShadows({e}, {});
+    CHECK(diskshadow.find("        * Shadow copy ID = {2203f23e-9f63-4b71-bdc2-e536696040ee}\n"
+                          "                - Shadow copy set: {4df98393-3639-4b43-9243-15885cc51694}\n") != std::string::npos);
+    CHECK(diskshadow.find("                - Attributes:  No_Auto_Release Persistent Differential\n") != std::string::npos);
+    CHECK(diskshadow.find("Number of shadow copies listed: 1\n") != std::string::npos);
+    // Every table word vssadmin prints for a bit the system provider sets was seen in a capture.
+    for (const AttributeWord &w : attributeWords())
+        if (w.bit & (LONG{VSS_CTX_CLIENT_ACCESSIBLE} | VSS_VOLSNAP_ATTR_DIFFERENTIAL | VSS_VOLSNAP_ATTR_AUTORECOVER))
+            CHECK(w.vssadminConfirmed);
+}
+
+TEST_CASE("listing times: FILETIME to the en-US short date and 12-hour time")
+{
+    CHECK(listingTime(134324727320000000LL) == "8/29/2026 10:25:32 AM");
+    CHECK(listingTime(133000311090000000LL) == "6/18/2022 1:05:09 PM");
+    CHECK(listingTime(133000000000000000LL - 133000000000000000LL % 864000000000LL) == "6/18/2022 12:00:00 AM");
 }

@@ -19,6 +19,7 @@
 #include "boundary/component.h"
 #include "boundary/metadata.h"
 #include "service/service.h"
+#include "service/shadow_attributes.h"
 
 namespace vsssim {
 
@@ -76,7 +77,7 @@ SnapshotFacts factsOf(Service &service, const ShadowCopy &s)
     f.originalVolume = service.volumes()[s.volume].guidPath;
     f.machine = service.settings().hostName;
     f.providerId = service.provider().providerId;
-    f.attributes = s.context;
+    f.attributes = shadowCopyAttributes(s.context, service.provider());
     // FILETIME units: 100 ns since 1601, from the scenario's start plus virtual time.
     f.created = service.settings().startFileTime + s.created.count() / 100;
     return f;

@@ -1,5 +1,6 @@
 #include "scenario/listing.h"
 
+#include <algorithm>
 #include <iterator>
 #include <memory>
 
@@ -10,6 +11,7 @@
 #include "core/guid.h"
 #include "core/names.h"
 #include "service/service.h"
+#include "service/shadow_attributes.h"
 
 namespace vsssim {
 
@@ -239,6 +241,171 @@ std::string formatVShadowWriters(const std::vector<StatusEntry> &writers, const 
         out.add("   - Instance ID: {}", formatGuid(w.instanceId));
         out.blank();
     }
+    return out.take();
+}
+
+ShadowListingEntry shadowListingEntry(const VSS_SNAPSHOT_PROP &prop, std::wstring volumeDisplay, std::wstring providerName)
+{
+    auto text = [](const wchar_t *w) { return w ? std::wstring(w) : std::wstring(); };
+    ShadowListingEntry e;
+    e.id = prop.m_SnapshotId;
+    e.setId = prop.m_SnapshotSetId;
+    e.setCount = prop.m_lSnapshotsCount;
+    e.device = text(prop.m_pwszSnapshotDeviceObject);
+    e.originalVolume = text(prop.m_pwszOriginalVolumeName);
+    e.volumeDisplay = std::move(volumeDisplay);
+    e.originatingMachine = text(prop.m_pwszOriginatingMachine);
+    e.serviceMachine = text(prop.m_pwszServiceMachine);
+    e.providerId = prop.m_ProviderId;
+    e.providerName = std::move(providerName);
+    e.attributes = prop.m_lSnapshotAttributes;
+    e.created = prop.m_tsCreationTimestamp;
+    return e;
+}
+
+std::string vssadminAttributeText(LONG attributes)
+{
+    std::string out;
+    for (const AttributeWord &w : attributeWords())
+        if (attributes & w.bit) {
+            out += out.empty() ? "" : ", ";
+            out += w.vssadmin;
+        }
+    return out;
+}
+
+std::string vshadowAttributeText(LONG attributes)
+{
+    std::vector<const AttributeWord *> printed;
+    for (const AttributeWord &w : attributeWords())
+        if (w.vshadowPosition > 0)
+            printed.push_back(&w);
+    std::sort(printed.begin(), printed.end(),
+              [](const AttributeWord *a, const AttributeWord *b) { return a->vshadowPosition < b->vshadowPosition; });
+    std::string out;
+    for (const AttributeWord *w : printed) {
+        const std::string_view word = (attributes & w->bit) ? w->vshadow : w->vshadowWhenClear;
+        if (!word.empty())
+            fmt::format_to(std::back_inserter(out), " {}", word);
+    }
+    return out;
+}
+
+std::string listingTime(VSS_TIMESTAMP fileTime)
+{
+    // FILETIME counts 100 ns from 1601-01-01; the civil date follows H. Hinnant's days-to-civil.
+    constexpr std::int64_t kUnixEpochDays = 134774;   // 1601-01-01 to 1970-01-01
+    const std::int64_t seconds = fileTime / 10'000'000;
+    std::int64_t days = seconds / 86400 - kUnixEpochDays;
+    const std::int64_t secondOfDay = seconds % 86400;
+    days += 719468;
+    const std::int64_t era = (days >= 0 ? days : days - 146096) / 146097;
+    const std::int64_t dayOfEra = days - era * 146097;
+    const std::int64_t yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36524 - dayOfEra / 146096) / 365;
+    const std::int64_t dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100);
+    const std::int64_t mp = (5 * dayOfYear + 2) / 153;
+    const std::int64_t day = dayOfYear - (153 * mp + 2) / 5 + 1;
+    const std::int64_t month = mp < 10 ? mp + 3 : mp - 9;
+    const std::int64_t year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0);
+    const std::int64_t hour = secondOfDay / 3600;
+    const std::int64_t hour12 = hour % 12 == 0 ? 12 : hour % 12;
+    return fmt::format("{}/{}/{} {}:{:02}:{:02} {}", month, day, year, hour12, (secondOfDay / 60) % 60,
+                       secondOfDay % 60, hour < 12 ? "AM" : "PM");
+}
+
+std::string formatVssadminShadows(const std::vector<ShadowListingEntry> &shadows, const ListingOptions &o)
+{
+    // Layout of the capture in duplicati/duplicati#7205; the set header is repeated per shadow copy.
+    Lines out(o);
+    vssadminHeader(out, o);
+    if (shadows.empty()) {
+        out.add("No items found that satisfy the query.");
+        return out.take();
+    }
+    for (const ShadowListingEntry &e : shadows) {
+        std::wstring drive = e.volumeDisplay;
+        if (!drive.empty() && drive.back() == L'\\')
+            drive.pop_back();
+        out.add("Contents of shadow copy set ID: {}", formatGuid(e.setId));
+        out.add("   Contained {} shadow copies at creation time: {}", e.setCount, listingTime(e.created));
+        out.add("      Shadow Copy ID: {}", formatGuid(e.id));
+        out.add("         Original Volume: ({}){}", toUtf8(drive), toUtf8(e.originalVolume));
+        out.add("         Shadow Copy Volume: {}", toUtf8(e.device));
+        out.add("         Originating Machine: {}", toUtf8(e.originatingMachine));
+        out.add("         Service Machine: {}", toUtf8(e.serviceMachine));
+        out.add("         Provider: '{}'", toUtf8(e.providerName));
+        out.add("         Type: {}", vssadminShadowType(e.attributes));
+        out.add("         Attributes: {}", vssadminAttributeText(e.attributes));
+        out.blank();
+    }
+    return out.take();
+}
+
+namespace {
+
+/// VShadow's and DiskShadow's shadow-copy blocks differ only in indentation and a few labels.
+struct ShadowBlockStyle {
+    std::string_view head;        ///< "* SNAPSHOT ID = {} ..."
+    std::string_view indent;      ///< before each "- " line
+    std::string_view set, volume, created, exposed, provider;
+};
+
+// The sample's PrintSnapshotProperties (Windows-classic-samples VShadowVolumeShadowCopy/cpp/query.cpp).
+constexpr ShadowBlockStyle kVShadowBlock{"* SNAPSHOT ID = {} ...", "   ", "Shadow copy Set", "Original Volume name",
+                                         "Creation Time", "Not Exposed", "Provider id"};
+// The lines up to "Service machine" are the capture of openzfsonwindows/openzfs#350 (the
+// %VSS_SHADOW_n% alias columns appear only right after CREATE); the rest follows VShadow's order
+// with DiskShadow's lower-case labels, and its words match VShadow's (api-surface.md §6).
+constexpr ShadowBlockStyle kDiskShadowBlock{"        * Shadow copy ID = {}", "                ", "Shadow copy set",
+                                            "Original volume name", "Creation time", "Not exposed", "Provider ID"};
+
+void shadowBlock(Lines &out, const ShadowListingEntry &e, const ShadowBlockStyle &st)
+{
+    out.add(fmt::runtime(st.head), formatGuid(e.id));
+    out.add("{}- {}: {}", st.indent, st.set, formatGuid(e.setId));
+    out.add("{}- Original count of shadow copies = {}", st.indent, e.setCount);
+    out.add("{}- {}: {} [{}]", st.indent, st.volume, toUtf8(e.originalVolume), toUtf8(e.volumeDisplay));
+    out.add("{}- {}: {}", st.indent, st.created, listingTime(e.created));
+    out.add("{}- Shadow copy device name: {}", st.indent, toUtf8(e.device));
+    out.add("{}- Originating machine: {}", st.indent, toUtf8(e.originatingMachine));
+    out.add("{}- Service machine: {}", st.indent, toUtf8(e.serviceMachine));
+    out.add("{}- {}", st.indent, st.exposed);   // exposure is out of scope
+    out.add("{}- {}: {}", st.indent, st.provider, formatGuid(e.providerId));
+    out.add("{}- Attributes: {}", st.indent, vshadowAttributeText(e.attributes));
+    out.blank();
+}
+
+} // namespace
+
+std::string formatVShadowShadows(const std::vector<ShadowListingEntry> &shadows, const ListingOptions &o)
+{
+    Lines out(o);
+    out.blank();
+    out.add("Querying all shadow copies in the system ...");
+    out.blank();
+    if (shadows.empty()) {
+        out.blank();
+        out.add("There are no shadow copies in the system");
+        out.blank();
+    }
+    for (const ShadowListingEntry &e : shadows)
+        shadowBlock(out, e, kVShadowBlock);
+    return out.take();
+}
+
+std::string formatDiskShadowShadows(const std::vector<ShadowListingEntry> &shadows, const ListingOptions &o)
+{
+    Lines out(o);
+    out.add("Querying all shadow copies on the computer ...");
+    out.blank();
+    // Unverified: no capture of an empty DiskShadow listing was found.
+    if (shadows.empty()) {
+        out.add("No shadow copies found in system.");
+        return out.take();
+    }
+    for (const ShadowListingEntry &e : shadows)
+        shadowBlock(out, e, kDiskShadowBlock);
+    out.add("Number of shadow copies listed: {}", shadows.size());
     return out.take();
 }
 

@@ -65,6 +65,39 @@ std::string formatDiskShadowWriters(const std::vector<StatusEntry> &writers, con
 /** \brief VShadow `-ws` (§3); only `crlf` applies. */
 std::string formatVShadowWriters(const std::vector<StatusEntry> &writers, const ListingOptions &options);
 
+/// One shadow copy as the listing tools read it: the properties Query returned (api-surface.md §6),
+/// plus the two names the tools look up elsewhere (the volume's drive letter, the provider's name).
+struct ShadowListingEntry {
+    VSS_ID id{};
+    VSS_ID setId{};
+    LONG setCount = 0;
+    std::wstring device;
+    std::wstring originalVolume;   ///< "\\?\Volume{...}\"
+    std::wstring volumeDisplay;    ///< "C:\"
+    std::wstring originatingMachine;
+    std::wstring serviceMachine;
+    VSS_ID providerId{};
+    std::wstring providerName;
+    LONG attributes = 0;
+    VSS_TIMESTAMP created = 0;
+};
+
+/** \brief The entry of one VSS_SNAPSHOT_PROP (strings copied; the caller still frees the structure). */
+ShadowListingEntry shadowListingEntry(const VSS_SNAPSHOT_PROP &prop, std::wstring volumeDisplay,
+                                      std::wstring providerName);
+/** \brief "Differential, Auto recovered": vssadmin's Attributes words, in bit order. */
+std::string vssadminAttributeText(LONG attributes);
+/** \brief " Auto_Release No_Writers Differential": VShadow's and DiskShadow's words, each after a space. */
+std::string vshadowAttributeText(LONG attributes);
+/** \brief "8/29/2026 10:25:32 AM": the en-US short date and time the three tools print (UTC here). */
+std::string listingTime(VSS_TIMESTAMP fileTime);
+/** \brief `vssadmin list shadows`, or "No items found that satisfy the query." */
+std::string formatVssadminShadows(const std::vector<ShadowListingEntry> &shadows, const ListingOptions &options);
+/** \brief VShadow `-q`: "Querying all shadow copies in the system ..." and one block per shadow copy. */
+std::string formatVShadowShadows(const std::vector<ShadowListingEntry> &shadows, const ListingOptions &options);
+/** \brief DiskShadow `list shadows all`. */
+std::string formatDiskShadowShadows(const std::vector<ShadowListingEntry> &shadows, const ListingOptions &options);
+
 /**
  * \brief What vssadmin sees: Identify + GatherWriterStatus in an observer session of its own.
  * \param late set when the preamble condition of §1.2 holds: a creation runs, or a listed writer
