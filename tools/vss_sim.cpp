@@ -30,6 +30,7 @@
 #include "core/rng.h"
 #include "core/trace.h"
 #include "core/writer_state.h"
+#include "scenario/diagram.h"
 #include "scenario/guidance.h"
 #include "scenario/listing.h"
 #include "scenario/loader.h"
@@ -95,6 +96,7 @@ struct Options {
     // explain, graph, help
     std::string what;
     std::string graphFormat = "dot";
+    std::string graphView = "backup";
     std::vector<std::string> topic;
     // test: its own options, in tools/test_command.h
     TestOptions test;
@@ -747,7 +749,9 @@ int cmdGraph(const Options &o)
 {
     if (o.json)
         throw UsageError("graph writes DOT only; --json does not apply");
-    std::cout << formatTransitionGraph();
+    std::cout << (o.graphView == "table"     ? formatTransitionGraph()
+                  : o.graphView == "restore" ? formatLifecycleGraph(LifecycleView::Restore)
+                                             : formatLifecycleGraph(LifecycleView::Backup));
     return ExitOk;
 }
 
@@ -811,6 +815,10 @@ const Command kCommands[] = {
     {"graph", "the writer state machine (behavior.md \u00a78) as DOT",
      [](CLI::App &c, Options &o) {
          c.add_option("--format", o.graphFormat, "dot")->check(CLI::IsMember({"dot"}));
+         c.add_option("--view", o.graphView,
+                      "backup (default: the backup path as a spine, failures beside their stage), restore, "
+                      "or table (one edge per row and state)")
+             ->check(CLI::IsMember({"backup", "restore", "table"}));
      },
      cmdGraph},
     {"test", "run a requester program once per scenario, with that scenario injected, and judge each run",

@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Rewrites the pictures in docs/ from the built vss-sim: the state diagrams (from the transition
+# table) and the tutorial's timelines (from the shipped scenarios). tests/views_test.cpp fails when
+# the table changed and this was not run. Usage: bash docs/regenerate.sh [BUILD_DIR]
+set -eu
+here=$(cd "$(dirname "$0")" && pwd)
+build=${1:-$here/../build}
+vss_sim=$build/tools/vss-sim
+for view in backup restore; do
+  "$vss_sim" graph --view "$view" > "$here/states-$view.dot"
+  dot -Tsvg "$here/states-$view.dot" > "$here/states-$view.svg"
+done
