@@ -10,6 +10,7 @@
 #include "core/guid.h"
 #include "core/names.h"
 #include "core/rng.h"
+#include "scenario/expectations.h"
 #include "scenario/listing.h"
 #include "service/session.h"
 
@@ -239,7 +240,13 @@ public:
         report_.scenario = sc.name;
         report_.path = sc.path;
         report_.seed = seed;
+        svc_->setCallObserver([this](std::string_view op, HRESULT hr, Session &session) {
+            checker_.operationEnded(op, hr, session);
+        });
     }
+    Run(const Run &) = delete;
+    Run &operator=(const Run &) = delete;
+    ~Run() { svc_->setCallObserver({}); }
 
     RunReport execute()
     {
@@ -288,10 +295,13 @@ private:
         session_ = std::make_shared<Session>(svc_);
     }
 
-    HRESULT wait(Result<AsyncPtr> r, bool async)
+    HRESULT wait(std::string_view op, Result<AsyncPtr> r, bool async)
     {
-        if (!r)
+        if (!r) {
+            // An operation refused at the call ends there, as a program's call does (BackupComponents::locked).
+            svc_->notifyCall(op, r.hr(), *session_);
             return r.hr();
+        }
         pending_ = *r;
         if (async)
             return S_OK;
@@ -356,7 +366,7 @@ private:
             return s.disableWriterInstances(ids.data(), static_cast<UINT>(ids.size())).hr();
         }
         if (c == "GatherWriterMetadata")
-            return wait(s.gatherWriterMetadata(), st.async);
+            return wait("GatherWriterMetadata", s.gatherWriterMetadata(), st.async);
         if (c == "FreeWriterMetadata")
             return s.freeWriterMetadata().hr();
         if (c == "SelectAllComponents")
@@ -373,13 +383,13 @@ private:
             return hr;
         }
         if (c == "PrepareForBackup")
-            return wait(s.prepareForBackup(), st.async);
+            return wait("PrepareForBackup", s.prepareForBackup(), st.async);
         if (c == "DoSnapshotSet")
-            return wait(s.doSnapshotSet(), st.async);
+            return wait("DoSnapshotSet", s.doSnapshotSet(), st.async);
         if (c == "BackupComplete")
-            return wait(s.backupComplete(), st.async);
+            return wait("BackupComplete", s.backupComplete(), st.async);
         if (c == "GatherWriterStatus") {
-            const HRESULT hr = wait(s.gatherWriterStatus(), st.async);
+            const HRESULT hr = wait("GatherWriterStatus", s.gatherWriterStatus(), st.async);
             holdStatus();
             return hr;
         }
@@ -398,9 +408,9 @@ private:
         if (c == "SetBackupSucceededAll")
             return setBackupSucceededAll(st);
         if (c == "PreRestore")
-            return wait(s.preRestore(), st.async);
+            return wait("PreRestore", s.preRestore(), st.async);
         if (c == "PostRestore")
-            return wait(s.postRestore(), st.async);
+            return wait("PostRestore", s.postRestore(), st.async);
         if (c == "SelectAllForRestore") {
             HRESULT hr = S_OK;
             for (const ComponentRecord &rec : std::vector<ComponentRecord>(s.components())) {
@@ -533,14 +543,104 @@ void ExpectationChecker::fail(const SourcePos &pos, std::string what, std::strin
     failures_.push_back(ExpectationFailure{pos, std::move(what), std::move(expected), std::move(got)});
 }
 
+ExpectationChecker::ExpectationChecker(const Scenario &scenario, Service &service, Requester requester)
+    : sc_(scenario), svc_(service),
+      scriptRuns_(requester == Requester::Script || requesterScript(scenario).empty())
+{
+}
+
+bool ExpectationChecker::applies(const Expectation &e) const noexcept
+{
+    return e.kind() != ExpectationKind::Script || scriptRuns_;
+}
+
+std::array<std::size_t, 3> ExpectationChecker::applicableCounts() const noexcept
+{
+    std::array<std::size_t, 3> counts{};
+    for (const Expectation &e : sc_.expectations)
+        if (applies(e))
+            ++counts[static_cast<std::size_t>(e.kind())];
+    return counts;
+}
+
 void ExpectationChecker::finish(const std::vector<StatusEntry> &held)
 {
-    // An expectation whose step never came checked nothing: that is a failure, not a pass.
-    for (const Expectation &e : sc_.expectations)
-        if (!e.after.empty() && occurrences_[e.after] < e.occurrence)
+    // An expectation whose step or operation never came checked nothing: that is a failure, not a pass.
+    for (const Expectation &e : sc_.expectations) {
+        if (!applies(e))
+            continue;
+        if (e.kind() == ExpectationKind::Script && !e.after.empty() && occurrences_[e.after] < e.occurrence && ++checked_)
             fail(e.pos, "after " + e.after, fmt::format("occurrence {} of '{}'", e.occurrence, e.after),
                  fmt::format("{} reached", occurrences_[e.after]));
+        // A machine expectation says what the machine does when the requester runs the operation; a
+        // program that took another correct path never ran it (the reactions judge the path). The
+        // script runs every operation its scenario names.
+        const int ended = e.kind() == ExpectationKind::Machine ? ends_[{e.session, e.when}] : 0;
+        if (e.kind() == ExpectationKind::Machine && ended < e.occurrence) {
+            if (!scriptRuns_ || requesterScript(sc_).empty()) {
+                ++notReached_;
+            } else {
+                ++checked_;
+                fail(e.pos, "when " + e.when + " ends", fmt::format("end {} of {}", e.occurrence, e.when),
+                     ended == 0 ? "the requester never ran it" : fmt::format("{} ended", ended));
+            }
+        }
+        if (e.kind() == ExpectationKind::Reaction)
+            checkReaction(e);
+    }
     reached("", S_OK, held);
+}
+
+void ExpectationChecker::checkReaction(const Expectation &e)
+{
+    ++checked_;
+    const Reaction *r = findReaction(e.reaction);
+    for (const Mistake &m : svc_.mistakes())
+        if (std::find(r->mistakes.begin(), r->mistakes.end(), m.id) != r->mistakes.end())
+            fail(e.pos, "reaction " + e.reaction, std::string(r->requirement),
+                 fmt::format("{} at {}: {}", m.id, formatSimTime(m.at), m.detail));
+}
+
+void ExpectationChecker::operationEnded(std::string_view op, HRESULT result, const Session &session)
+{
+    const auto ops = machineOperations();
+    if (std::find(ops.begin(), ops.end(), op) == ops.end())
+        return;
+    const int ordinal = sessionOrdinals_.try_emplace(session.number(), static_cast<int>(sessionOrdinals_.size()) + 1)
+                            .first->second;
+    const int seenAnywhere = ++ends_[{0, std::string(op)}];
+    const int seenInSession = ++ends_[{ordinal, std::string(op)}];
+    std::optional<std::vector<StatusEntry>> status;
+    for (const Expectation &e : sc_.expectations) {
+        if (e.kind() != ExpectationKind::Machine || e.when != op)
+            continue;
+        if (e.session != 0 ? e.session != ordinal || e.occurrence != seenInSession : e.occurrence != seenAnywhere)
+            continue;
+        ++checked_;
+        if (!status)
+            status = session.currentStatus();
+        const std::string where = e.session != 0 ? fmt::format("when {} ends in session {}", op, e.session)
+                                                 : fmt::format("when {} ends", op);
+        if (e.result && *e.result != result)
+            fail(e.pos, where + ": result", hrText(*e.result), hrText(result));
+        if (e.count && *e.count != status->size())
+            fail(e.pos, where + ": writer count", std::to_string(*e.count), std::to_string(status->size()));
+        if (!e.writer.empty())
+            checkWriter(e, where, *status);
+        checkEvents(e, where);
+    }
+}
+
+void ExpectationChecker::checkEvents(const Expectation &e, const std::string &where)
+{
+    if (e.events.empty())
+        return;
+    std::vector<std::string> got;
+    for (const TraceRecord &t : svc_.trace().records())
+        if (t.kind == TraceKind::Deliver && t.actor == e.writer)
+            got.emplace_back(t.what);
+    if (got != e.events)
+        fail(e.pos, where + ": events of " + e.writer, joinText(e.events, ", "), joinText(got, ", "));
 }
 
 void ExpectationChecker::reached(const std::string &label, HRESULT result, const std::vector<StatusEntry> &held)
@@ -548,6 +648,8 @@ void ExpectationChecker::reached(const std::string &label, HRESULT result, const
     int &seen = occurrences_[label];
     ++seen;
     for (const Expectation &e : sc_.expectations) {
+        if (e.kind() != ExpectationKind::Script || !scriptRuns_)
+            continue;
         if (e.after != label || (!label.empty() && e.occurrence != seen))
             continue;
         ++checked_;
@@ -558,15 +660,7 @@ void ExpectationChecker::reached(const std::string &label, HRESULT result, const
             fail(e.pos, where + ": writer count", std::to_string(*e.count), std::to_string(held.size()));
         if (!e.writer.empty())
             checkWriter(e, where, held);
-        if (!e.events.empty()) {
-            std::vector<std::string> got;
-            for (const TraceRecord &t : svc_.trace().records())
-                if (t.kind == TraceKind::Deliver && t.actor == e.writer)
-                    got.emplace_back(t.what);
-            if (got != e.events)
-                fail(e.pos, where + ": events of " + e.writer, joinText(e.events, ", "),
-                     joinText(got, ", "));
-        }
+        checkEvents(e, where);
         for (const std::string &id : e.mistakes) {
             const bool found = std::any_of(svc_.mistakes().begin(), svc_.mistakes().end(),
                                            [&](const Mistake &m) { return m.id == id; });

@@ -57,10 +57,21 @@ struct Step {
     SourcePos pos;
 };
 
-/// A claim about the run: checked after the step it names, or at the end.
+/// Whom an expectation is about (scenarios/README.md, "Three kinds of expectation").
+enum class ExpectationKind {
+    Machine,   ///< what the simulated machine does when a requester's operation ends: any requester
+    Reaction,  ///< what a correct requester does about the scenario's failure (behavior.md §17)
+    Script,    ///< what the built-in script (or the [[step]]s) reads at its labels
+};
+
+/// A claim about the run: checked when an operation ends (`when`), after the step it names
+/// (`after`), or at the end.
 struct Expectation {
+    std::string when;                  ///< machine: the requester operation whose end is checked
+    std::string reaction;              ///< reaction: a name of reactionTable()
     std::string after;                 ///< step label; "" = at the end of the run
-    int occurrence = 1;                ///< the nth step with that label
+    int occurrence = 1;                ///< the nth step with that label, or the nth end of `when`
+    int session = 0;                   ///< machine: only in the requester's nth session (0 = any)
     std::string writer;                ///< status claims: this writer's entry in the held list
     std::optional<VSS_WRITER_STATE> state;
     std::optional<HRESULT> failure;
@@ -73,6 +84,13 @@ struct Expectation {
     std::vector<std::string> mistakes; ///< requester mistakes detected (M1..M17), at the end
     std::optional<std::string> publicState;  ///< vssadmin's view ("[8] Failed") at that point
     SourcePos pos;
+
+    ExpectationKind kind() const noexcept
+    {
+        return !when.empty() ? ExpectationKind::Machine
+             : !reaction.empty() ? ExpectationKind::Reaction
+             : ExpectationKind::Script;
+    }
 };
 
 struct Scenario {

@@ -12,6 +12,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include <spdlog/logger.h>
@@ -136,6 +137,8 @@ public:
     /// expectations are checked against when the requester is the program under test.
     using CallObserver = std::function<void(std::string_view label, HRESULT result, Session &session)>;
     void setCallObserver(CallObserver observer) { observer_ = std::move(observer); }
+    /** \brief Swap the observer: the simulator's own observer sessions (vssadmin's view) report to no one. */
+    CallObserver exchangeCallObserver(CallObserver observer) { return std::exchange(observer_, std::move(observer)); }
     void notifyCall(std::string_view label, HRESULT result, Session &session)
     {
         if (observer_)

@@ -1151,32 +1151,7 @@ Result<AsyncPtr> Session::gatherWriterStatus()
             return;
         if (HRESULT fault = self->service_->injectedFault("GatherWriterStatus", true); fault != S_OK)
             return self->finishOp(op, fault);
-        std::vector<StatusEntry> entries;
-        for (const ListedWriter &l : self->listed_) {
-            const WriterEntry &w = *l.writer;
-            StatusEntry e;
-            e.instanceId = l.identity.instanceId;
-            e.classId = l.identity.classId;
-            e.name = l.identity.wideName;
-            e.writerUid = w.uid;
-            if (const SessionRecord *r = self->record(w); r && r->status.stateBit != kNoRecord) {
-                e.state = r->status.state;
-                e.failure = r->status.failure;
-                e.hrApplication = r->hrApplication;
-                e.message = r->message;
-            } else {
-                e.state = w.publicStatus.state;
-                e.failure = w.publicStatus.failure;
-                e.hrApplication = w.publicStatus.hrApplication;
-                e.message = w.publicStatus.message;
-            }
-            if (w.faults.ignoreStatus || w.vanished || !w.subscribed) {
-                e.failure = VSS_E_WRITER_NOT_RESPONDING;  // N1: last state, not responding (R9)
-                e.hrApplication = S_OK;
-                e.message.reset();
-            }
-            entries.push_back(std::move(e));
-        }
+        std::vector<StatusEntry> entries = self->currentStatus();
         if (self->service_->settings().shuffleStatus) {
             // R3: a fresh order on every gather exposes requesters that pair status i with metadata i.
             for (std::size_t i = entries.size(); i > 1; --i)
@@ -1187,6 +1162,38 @@ Result<AsyncPtr> Session::gatherWriterStatus()
         self->finishOp(op, VSS_S_ASYNC_FINISHED);
     });
     return op;
+}
+
+std::vector<StatusEntry> Session::currentStatus() const
+{
+    std::vector<StatusEntry> entries;
+    entries.reserve(listed_.size());
+    for (const ListedWriter &l : listed_) {
+        const WriterEntry &w = *l.writer;
+        StatusEntry e;
+        e.instanceId = l.identity.instanceId;
+        e.classId = l.identity.classId;
+        e.name = l.identity.wideName;
+        e.writerUid = w.uid;
+        if (const SessionRecord *r = record(w); r && r->status.stateBit != kNoRecord) {
+            e.state = r->status.state;
+            e.failure = r->status.failure;
+            e.hrApplication = r->hrApplication;
+            e.message = r->message;
+        } else {
+            e.state = w.publicStatus.state;
+            e.failure = w.publicStatus.failure;
+            e.hrApplication = w.publicStatus.hrApplication;
+            e.message = w.publicStatus.message;
+        }
+        if (w.faults.ignoreStatus || w.vanished || !w.subscribed) {
+            e.failure = VSS_E_WRITER_NOT_RESPONDING;  // N1: last state, not responding (R9)
+            e.hrApplication = S_OK;
+            e.message.reset();
+        }
+        entries.push_back(std::move(e));
+    }
+    return entries;
 }
 
 void Session::releaseSlotsAfterGather()

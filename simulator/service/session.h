@@ -117,6 +117,9 @@ public:
     Result<UINT> writerStatusCount() const;
     Result<const StatusEntry *> writerStatus(UINT index) const;
     Result<void> freeWriterStatus();
+    /** \brief What a GatherWriterStatus started now would list, in listing order (no shuffle): the
+     *  machine's view a scenario's `when` expectations are checked against, whatever the requester holds. */
+    std::vector<StatusEntry> currentStatus() const;
     /** \brief The held status list, if any, without the M11 report the status methods make. */
     const std::optional<std::vector<StatusEntry>> &heldStatus() const noexcept { return status_; }
     Result<AsyncPtr> preRestore();
