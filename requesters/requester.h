@@ -133,8 +133,9 @@ inline bool IsFailedState(VSS_WRITER_STATE state)
     return state >= VSS_WS_FAILED_AT_IDENTIFY && state <= VSS_WS_FAILED_AT_BACKUPSHUTDOWN;
 }
 
-// What behavior.md §17 advises per writer failure code: how long to wait before retrying the whole
-// backup (0: do not retry for it), and whether the writer's data must be left out of any retry.
+// What behavior.md §17 (and field-scenarios.md S18 for a service that is not ready yet) advises per
+// failure code: how long to wait before retrying the whole backup (0: do not retry for it), and
+// whether the failed writer's data must be left out of any retry.
 struct FailureAdvice {
     HRESULT hr;
     DWORD dwRetryAfterMs;
@@ -146,6 +147,7 @@ inline const FailureAdvice g_advice[] = {
     {VSS_E_WRITERERROR_OUTOFRESOURCES, 10 * 60 * 1000, false},
     {VSS_E_WRITERERROR_TIMEOUT, 10 * 60 * 1000, false},
     {VSS_E_SNAPSHOT_SET_IN_PROGRESS, 10 * 1000, false},
+    {VSS_E_UNEXPECTED, 10 * 1000, false},
     {VSS_E_WRITERERROR_NONRETRYABLE, 0, true},
     {VSS_E_WRITER_NOT_RESPONDING, 0, true},
 };
@@ -376,8 +378,12 @@ inline HRESULT BackupOnce(const RequesterOptions &o)
     // Here a real requester copies the files from the shadow copy device.
     if (SUCCEEDED(hr))
         hr = ReportBackedUp(pBackup, o);
-    if (SUCCEEDED(hr) && o.pbstrBcd)
+    if (SUCCEEDED(hr) && o.pbstrBcd) {
+        // A retry's document replaces the one of the attempt before.
+        SysFreeString(*o.pbstrBcd);
+        *o.pbstrBcd = NULL;
         hr = pBackup->SaveAsXML(o.pbstrBcd);
+    }
     if (SUCCEEDED(hr)) {
         // From BackupComplete on, the writers hear about the end of the backup; no Abort any more.
         abortRequired = false;
@@ -433,7 +439,7 @@ inline int ExitCode(HRESULT hr, const char *what)
 }
 
 // A whole program: COM set up, the backup with its retries, the exit status.
-inline int RunBackup(const RequesterOptions &o, UINT cMaxRetries, bool bWaitAsAdvised)
+inline int RunBackup(const RequesterOptions &o, UINT cMaxRetries = 3, bool bWaitAsAdvised = true)
 {
     if (FAILED(CoInitializeEx(NULL, COINIT_MULTITHREADED)))
         return 1;

@@ -1,4 +1,4 @@
-// A backup of C:\ whose Backup Components Document (SaveAsXML) is then restored as behavior.md §3
+// A backup of C:\ (retried as behavior.md §17 advises) whose Backup Components Document (SaveAsXML) is then restored as behavior.md §3
 // has it: InitializeForRestore, GatherWriterMetadata, every component the backup reported as backed
 // up selected for restore, PreRestore, SetFileRestoreStatus (VSS_RS_NONE for the components of a
 // writer whose status shows a failure, as VShadow does), PostRestore and the status gathered after it.
@@ -89,7 +89,7 @@ int main()
     BSTR bstrBcd = NULL;
     RequesterOptions o = ComponentModeOptions();
     o.pbstrBcd = &bstrBcd;
-    HRESULT hr = BackupOnce(o);
+    HRESULT hr = BackupWithRetries(o, 3, true);
     int status = ExitCode(hr, "Backup");
     if (SUCCEEDED(hr) && bstrBcd)
         status = ExitCode(RestoreFrom(bstrBcd), "Restore");

@@ -6,5 +6,5 @@ int main()
 {
     RequesterOptions o = ComponentModeOptions();
     o.bCompleteAfterFailedSnapshot = true;
-    return RunBackup(o, 0, true);
+    return RunBackup(o);
 }
