@@ -31,9 +31,11 @@ inline HRESULT AsyncResult(HRESULT hr, HRESULT hrResult)
 inline HRESULT WaitAndQuery(IVssAsync *pAsync)
 {
     HRESULT hrResult = E_FAIL;
-    HRESULT hr = pAsync->Wait();
-    if (SUCCEEDED(hr))
-        hr = pAsync->QueryStatus(&hrResult, NULL);
+    HRESULT hrWait = pAsync->Wait();
+    // Wait says whether the wait worked; only QueryStatus gives the operation's result (R13).
+    HRESULT hr = pAsync->QueryStatus(&hrResult, NULL);
+    if (SUCCEEDED(hr) && hrResult == VSS_S_ASYNC_PENDING)
+        hr = FAILED(hrWait) ? hrWait : E_UNEXPECTED;
     pAsync->Release();
     return AsyncResult(hr, hrResult);
 }
@@ -134,22 +136,29 @@ inline bool IsFailedState(VSS_WRITER_STATE state)
 }
 
 // What behavior.md §17 (and field-scenarios.md S18 for a service that is not ready yet) advises per
-// failure code: how long to wait before retrying the whole backup (0: do not retry for it), and
-// whether the failed writer's data must be left out of any retry.
+// failure code: how long to wait before retrying the whole backup (0: do not retry for it), whether
+// the failed writer's data must be left out of any retry, and what to tell the operator.
 struct FailureAdvice {
     HRESULT hr;
     DWORD dwRetryAfterMs;
     bool bLeaveOut;
+    const char *pszOperator;
 };
 
+#define TEN_MINUTES (10 * 60 * 1000)
+
 inline const FailureAdvice g_advice[] = {
-    {VSS_E_WRITERERROR_RETRYABLE, 10 * 60 * 1000, false},
-    {VSS_E_WRITERERROR_OUTOFRESOURCES, 10 * 60 * 1000, false},
-    {VSS_E_WRITERERROR_TIMEOUT, 10 * 60 * 1000, false},
-    {VSS_E_SNAPSHOT_SET_IN_PROGRESS, 10 * 1000, false},
-    {VSS_E_UNEXPECTED, 10 * 1000, false},
-    {VSS_E_WRITERERROR_NONRETRYABLE, 0, true},
-    {VSS_E_WRITER_NOT_RESPONDING, 0, true},
+    {VSS_E_WRITERERROR_RETRYABLE, TEN_MINUTES, false, "if it persists, restart the service hosting the writer"},
+    {VSS_E_WRITERERROR_OUTOFRESOURCES, TEN_MINUTES, false, "reduce the system load"},
+    {VSS_E_WRITERERROR_TIMEOUT, TEN_MINUTES, false, "reduce the system load"},
+    {VSS_E_FLUSH_WRITES_TIMEOUT, TEN_MINUTES, false, "a provider problem: reduce the I/O load"},
+    {VSS_E_HOLD_WRITES_TIMEOUT, TEN_MINUTES, false, "a provider problem: reduce the I/O load"},
+    {VSS_E_PROVIDER_VETO, TEN_MINUTES, false, "a provider problem: see the provider's event log"},
+    {VSS_E_UNEXPECTED_PROVIDER_ERROR, TEN_MINUTES, false, "a provider problem: see the provider's event log"},
+    {VSS_E_SNAPSHOT_SET_IN_PROGRESS, 10 * 1000, false, "another shadow copy creation is running"},
+    {VSS_E_UNEXPECTED, 10 * 1000, false, "check the VSS, COM+ and DTC services"},
+    {VSS_E_WRITERERROR_NONRETRYABLE, 0, true, "its data is not backed up with VSS; the machine may need a restart"},
+    {VSS_E_WRITER_NOT_RESPONDING, 0, true, "its data is not backed up with VSS; restart the service hosting it"},
 };
 
 inline const FailureAdvice *AdviceFor(HRESULT hr)
@@ -174,6 +183,8 @@ inline bool IsLeftOut(const VSS_ID &idInstance)
 
 // The failure code that calls for the longest wait before a retry; S_OK when none does.
 inline HRESULT g_hrRetry = S_OK;
+// Some involved writer's data is not application-consistent in the last attempt.
+inline bool g_bWriterFailed = false;
 
 inline void NoteFailure(const VSS_ID &idInstance, HRESULT hr)
 {
@@ -196,6 +207,7 @@ inline bool MarkWriterFailed(const RequesterOptions &o, const VSS_ID &idInstance
             g_components[i].bFailed = true;
             involved = true;
         }
+    g_bWriterFailed = g_bWriterFailed || involved;
     return involved;
 }
 
@@ -225,9 +237,12 @@ inline HRESULT GatherStatus(IVssBackupComponents *pBackup, const RequesterOption
             printf(", application 0x%08x \"%ls\"", (unsigned)s.hrApplication, s.bstrApplicationMessage);
         printf("\n");
         bool failed = s.hrFailure != S_OK || IsFailedState(s.eState) || s.eState == VSS_WS_UNKNOWN;
-        if (failed && MarkWriterFailed(o, s.idInstance))
+        if (failed && MarkWriterFailed(o, s.idInstance)) {
             NoteFailure(s.idInstance, s.hrFailure);
-        if (!failed && bAfterSnapshot && s.eState != VSS_WS_WAITING_FOR_BACKUP_COMPLETE)
+            if (const FailureAdvice *advice = AdviceFor(s.hrFailure))
+                printf("  %s\n", advice->pszOperator);
+        }
+        if (!failed && bAfterSnapshot && o.bComponentMode && s.eState != VSS_WS_WAITING_FOR_BACKUP_COMPLETE)
             MarkWriterFailed(o, s.idInstance);
         if (!o.bLeakStatusStrings) {
             SysFreeString(s.bstrWriter);
@@ -340,6 +355,7 @@ inline HRESULT BackupOnce(const RequesterOptions &o)
     bool abortRequired = false;
     bool snapshotFailed = false;
     g_hrRetry = S_OK;
+    g_bWriterFailed = false;
 
     HRESULT hr = CreateVssBackupComponents(&pBackup);
     if (SUCCEEDED(hr))
@@ -415,6 +431,8 @@ inline HRESULT BackupWithRetries(const RequesterOptions &o, UINT cMaxRetries, bo
             Sleep(AdviceFor(g_hrRetry)->dwRetryAfterMs);
         hr = BackupOnce(o);
     }
+    if (const FailureAdvice *advice = AdviceFor(g_hrRetry))
+        printf("Giving up after 0x%08x: %s\n", (unsigned)g_hrRetry, advice->pszOperator);
     return hr;
 }
 
@@ -432,6 +450,10 @@ inline int ExitCode(HRESULT hr, const char *what)
 {
     if (FAILED(hr)) {
         printf("%s FAILED: 0x%08x\n", what, (unsigned)hr);
+        return 1;
+    }
+    if (g_bWriterFailed) {
+        printf("%s completed, but not every writer's data is application-consistent (see above)\n", what);
         return 1;
     }
     printf("%s completed\n", what);
