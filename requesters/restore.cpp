@@ -4,11 +4,16 @@
 // writer whose status shows a failure, as VShadow does), PostRestore and the status gathered after it.
 #include "requester.h"
 
-// The components of the document that the backup reported as backed up, selected for restore.
+// The components of the document that the backup reported as backed up, selected for restore by
+// instance id: writers may share a class id (the two Exchange writers do).
 static HRESULT SelectForRestore(IVssBackupComponents *pBackup)
 {
+    IVssBackupComponentsEx *pEx = NULL;
+    HRESULT hr = pBackup->QueryInterface(IID_IVssBackupComponentsEx, (void **)&pEx);
+    if (FAILED(hr))
+        return hr;
     UINT cWriters = 0;
-    HRESULT hr = pBackup->GetWriterComponentsCount(&cWriters);
+    hr = pBackup->GetWriterComponentsCount(&cWriters);
     for (UINT iWriter = 0; SUCCEEDED(hr) && iWriter < cWriters; iWriter++) {
         IVssWriterComponentsExt *pWriter = NULL;
         hr = pBackup->GetWriterComponents(iWriter, &pWriter);
@@ -35,7 +40,7 @@ static HRESULT SelectForRestore(IVssBackupComponents *pBackup)
             if (SUCCEEDED(hr))
                 hr = pComponent->GetBackupSucceeded(&backedUp);
             if (SUCCEEDED(hr) && backedUp) {
-                hr = pBackup->SetSelectedForRestore(idWriter, type, bstrPath, bstrName, true);
+                hr = pEx->SetSelectedForRestoreEx(idWriter, type, bstrPath, bstrName, true, idInstance);
                 if (SUCCEEDED(hr) && AddSelected(idInstance, idWriter, type, bstrPath, bstrName))
                     printf("- Selected \"%ls\" for restore\n", bstrName);
             }
@@ -45,12 +50,14 @@ static HRESULT SelectForRestore(IVssBackupComponents *pBackup)
         }
         pWriter->Release();
     }
+    pEx->Release();
     return hr;
 }
 
 static HRESULT RestoreFrom(BSTR bstrBcd)
 {
     RequesterOptions o = ComponentModeOptions();
+    g_bWriterFailed = false;
     IVssBackupComponents *pBackup = NULL;
     HRESULT hr = CreateVssBackupComponents(&pBackup);
     if (SUCCEEDED(hr))
