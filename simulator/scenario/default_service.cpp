@@ -55,9 +55,11 @@ struct Verdict {
 
 /// Mistakes a scenario expects are its story (a `mistake = "M5"` expectation checks them), not a
 /// defect; a mistake a reaction names is reported once, as that reaction's failure.
-bool mistakeNamed(const Scenario &scenario, const std::string &id)
+bool mistakeNamed(const Scenario &scenario, const ExpectationChecker &checker, const std::string &id)
 {
     for (const Expectation &e : scenario.expectations) {
+        if (!checker.applies(e))
+            continue;  // the script's own mistakes are its story, not this program's
         if (std::find(e.mistakes.begin(), e.mistakes.end(), id) != e.mistakes.end())
             return true;
         if (const Reaction *r = e.kind() == ExpectationKind::Reaction ? findReaction(e.reaction) : nullptr)
@@ -82,7 +84,7 @@ std::optional<Verdict> finishUnderTest()
     Verdict v{t.scenario.name, t.scenario.path, t.service->seed(), t.checker->checked(),
               t.checker->failures(), t.checker->notReached(), {}, t.backups, t.restores};
     for (const Mistake &m : t.service->mistakes())
-        if (!mistakeNamed(t.scenario, m.id))
+        if (!mistakeNamed(t.scenario, *t.checker, m.id))
             v.mistakes.push_back(m);
     return v;
 }

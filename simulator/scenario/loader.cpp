@@ -1637,8 +1637,8 @@ private:
 
     void parseExpectation(const toml::table &t)
     {
-        static constexpr std::array<std::string_view, 16> kKeys{
-            "when", "reaction", "session", "after", "occurrence", "writer", "state", "failure", "application_code", "message",
+        static constexpr std::array<std::string_view, 17> kKeys{
+            "when", "reaction", "session", "components_selected", "after", "occurrence", "writer", "state", "failure", "application_code", "message",
             "listed", "count", "result", "events", "mistakes", "public_state"};
         checkKeys(t, kKeys, "[[expect]]");
         Expectation e;
@@ -1697,8 +1697,9 @@ private:
             for (std::string_view key : kWriterClaims)
                 if (const toml::node *n = find(t, key))
                     fail(*n, fmt::format("'{}' is a claim about one writer: add 'writer'", key));
-        if (const toml::node *n = find(t, "session"); n && e.when.empty())
-            fail(*n, "'session' picks the requester session of a 'when' expectation: add 'when'");
+        for (std::string_view key : {"session", "components_selected"})
+            if (const toml::node *n = find(t, key); n && e.when.empty())
+                fail(*n, fmt::format("'{}' picks the requester sessions of a 'when' expectation: add 'when'", key));
         if (find(t, "result") && e.after.empty() && e.when.empty())
             fail(*find(t, "result"), "'result' is the result of an operation: add 'when' (or 'after') to name it");
         static constexpr std::array<std::string_view, 10> kClaims{
@@ -1729,7 +1730,7 @@ private:
             return true;
         }
         if (reaction) {
-            for (std::string_view key : {"session", "occurrence", "writer", "state", "failure", "application_code", "message",
+            for (std::string_view key : {"session", "components_selected", "occurrence", "writer", "state", "failure", "application_code", "message",
                                          "listed", "count", "result", "events", "mistakes", "public_state"})
                 if (const toml::node *n = find(t, key)) {
                     fail(*n, fmt::format("'{}' is no part of a reaction: a reaction is judged by its detectors", key));
@@ -1762,6 +1763,7 @@ private:
         }
         if (auto n = integer(t, "session", 1))
             e.session = static_cast<int>(*n);
+        e.componentsSelected = boolean(t, "components_selected");
         if (const toml::node *n = find(t, "mistakes")) {
             fail(*n, "'mistakes' are judged at the end of the run, not when an operation ends: drop 'when'");
             return true;

@@ -575,7 +575,7 @@ void ExpectationChecker::finish(const std::vector<StatusEntry> &held)
         // A machine expectation says what the machine does when the requester runs the operation; a
         // program that took another correct path never ran it (the reactions judge the path). The
         // script runs every operation its scenario names.
-        const int ended = e.kind() == ExpectationKind::Machine ? ends_[{e.session, e.when}] : 0;
+        const int ended = e.kind() == ExpectationKind::Machine ? ends_[endKey(e)] : 0;
         if (e.kind() == ExpectationKind::Machine && ended < e.occurrence) {
             if (!scriptRuns_ || requesterScript(sc_).empty()) {
                 ++notReached_;
@@ -608,19 +608,25 @@ void ExpectationChecker::operationEnded(std::string_view op, HRESULT result, con
         return;
     const int ordinal = sessionOrdinals_.try_emplace(session.number(), static_cast<int>(sessionOrdinals_.size()) + 1)
                             .first->second;
-    const int seenAnywhere = ++ends_[{0, std::string(op)}];
-    const int seenInSession = ++ends_[{ordinal, std::string(op)}];
+    const int mode = session.componentsSelected() ? 1 : 0;
+    for (int s : {0, ordinal})
+        for (int m : {-1, mode})
+            ++ends_[{s, m, std::string(op)}];
     std::optional<std::vector<StatusEntry>> status;
     for (const Expectation &e : sc_.expectations) {
         if (e.kind() != ExpectationKind::Machine || e.when != op)
             continue;
-        if (e.session != 0 ? e.session != ordinal || e.occurrence != seenInSession : e.occurrence != seenAnywhere)
+        if ((e.session != 0 && e.session != ordinal) || (e.componentsSelected && *e.componentsSelected != bool(mode)) ||
+            e.occurrence != ends_[endKey(e)])
             continue;
         ++checked_;
         if (!status)
             status = session.currentStatus();
-        const std::string where = e.session != 0 ? fmt::format("when {} ends in session {}", op, e.session)
-                                                 : fmt::format("when {} ends", op);
+        std::string where = fmt::format("when {} ends", op);
+        if (e.session != 0)
+            where += fmt::format(" in session {}", e.session);
+        if (e.componentsSelected)
+            where += *e.componentsSelected ? " in component mode" : " in non-component mode";
         if (e.result && *e.result != result)
             fail(e.pos, where + ": result", hrText(*e.result), hrText(result));
         if (e.count && *e.count != status->size())

@@ -11,6 +11,7 @@
 #include <span>
 #include <string_view>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "scenario/scenario.h"
@@ -86,8 +87,12 @@ private:
     bool scriptRuns_;
     std::size_t notReached_ = 0;
     std::map<std::string, int> occurrences_;
-    /// How often each machine operation ended: in any session (key 0), and in the nth session.
-    std::map<std::pair<int, std::string>, int> ends_;
+    /// How often each machine operation ended, by (session ordinal or 0 for any, mode or -1 for any, op).
+    std::map<std::tuple<int, int, std::string>, int> ends_;
+    static std::tuple<int, int, std::string> endKey(const Expectation &e)
+    {
+        return {e.session, e.componentsSelected ? int(*e.componentsSelected) : -1, e.when};
+    }
     std::map<std::uint32_t, int> sessionOrdinals_;   ///< Session::number() → 1, 2, ... as they first end one
     std::vector<ExpectationFailure> failures_;
     std::size_t checked_ = 0;

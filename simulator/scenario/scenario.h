@@ -72,6 +72,7 @@ struct Expectation {
     std::string after;                 ///< step label; "" = at the end of the run
     int occurrence = 1;                ///< the nth step with that label, or the nth end of `when`
     int session = 0;                   ///< machine: only in the requester's nth session (0 = any)
+    std::optional<bool> componentsSelected;  ///< machine: only in sessions of that mode (SetBackupState)
     std::string writer;                ///< status claims: this writer's entry in the held list
     std::optional<VSS_WRITER_STATE> state;
     std::optional<HRESULT> failure;
