@@ -25,9 +25,6 @@ wrong-complete-after-failure     M7       freeze-timeout system-writers-veto-pre
 # Cells known not to hold yet, and why (program, scenario or *, reason). Such a cell prints "pending";
 # once it holds it fails the test, so that its line here is removed.
 pending_table="
-wrong-retries-at-once            *        the simulator has no M9 detector yet (field-scenarios.md M9, issue 10)
-wrong-leaks-bstrs                *        the simulator has no M1 detector yet (field-scenarios.md M1, issue 10)
-example-backup                   service-not-ready  examples/backup.cpp does not retry while the service is not ready (S18)
 "
 
 # One `vss-sim test --json` a program; the cells are judged from its JSON below.

@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <map>
 #include <mutex>
 #include <optional>
 
@@ -11,6 +12,8 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "boundary/bstr.h"
+#include "boundary/com_object.h"
 #include "core/process.h"
 #include "core/trace.h"
 #include "scenario/expectations.h"
@@ -69,6 +72,29 @@ bool mistakeNamed(const Scenario &scenario, const ExpectationChecker &checker, c
     return false;
 }
 
+/// M1 and M13 at the end of the run: what the library handed out and the program still holds.
+void reportLeaks(Service &service)
+{
+    std::map<std::string, std::size_t> bstrs;
+    for (const std::string &origin : liveBstrOrigins())
+        if (origin != "SysAllocString")  // the program's own strings are its business
+            ++bstrs[origin];
+    if (!bstrs.empty()) {
+        std::string what;
+        std::size_t total = 0;
+        for (const auto &[origin, n] : bstrs) {
+            what += fmt::format("{}{} from {}", what.empty() ? "" : ", ", n, origin);
+            total += n;
+        }
+        service.recordMistake("M1", fmt::format("{} BSTR{} never freed at exit: {}", total, total == 1 ? "" : "s", what), 0);
+    }
+    const long requesters = liveObjectCounter(ComKind::Requester).load();
+    const long asyncs = liveObjectCounter(ComKind::Async).load();
+    if (requesters > 0 || asyncs > 0)
+        service.recordMistake("M13", fmt::format("still referenced at exit: {} requester object{}, {} IVssAsync", requesters,
+                                                 requesters == 1 ? "" : "s", asyncs), 0);
+}
+
 /// The end of the run: expectations without `after`, once; then the verdict so far.
 std::optional<Verdict> finishUnderTest()
 {
@@ -78,6 +104,7 @@ std::optional<Verdict> finishUnderTest()
     UnderTest &t = *gUnderTest;
     auto lock = t.service->lock();
     if (!t.finished) {
+        reportLeaks(*t.service);
         t.checker->finish(t.held);
         t.finished = true;
     }

@@ -8,6 +8,8 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
+#include <map>
 #include <mutex>
 #include <span>
 #include <string>
@@ -145,6 +147,17 @@ public:
             observer_(label, result, session);
     }
     void recordMistake(std::string id, std::string detail, std::uint32_t session);
+
+    // ---- retries across sessions (behavior.md §17; mistakes M8, M9) ----
+    /** \brief A failure a retry must respect: a writer's (w) or the provider's at DoSnapshotSet (w null). */
+    void noteFailure(const WriterEntry *w, HRESULT code, std::uint32_t session);
+    /** \brief A snapshot set was made: the retry count starts again. */
+    void noteSnapshotSucceeded() noexcept { retries_ = 0; providerAdvice_.reset(); }
+    /** \brief StartSnapshotSet of `session`: sooner than a provider failure advises, or a fourth retry (M9). */
+    void checkRetry(std::uint32_t session);
+    /** \brief `w` takes part in `session`'s PrepareForBackup, `selected` when the requester chose its data:
+     *  sooner than its failure advises (M9), or unchanged after a non-retryable failure (M8). */
+    void checkRetriedWriter(const WriterEntry &w, bool selected, std::uint32_t session);
     const std::vector<Mistake> &mistakes() const noexcept { return mistakes_; }
     void traceService(std::string_view what, std::string detail);
 
@@ -177,6 +190,15 @@ private:
     std::vector<Slot> slots_;
     std::uint32_t sessionCounter_ = 0;
     std::vector<Mistake> mistakes_;
+    /// The last failure of a writer (by uid: a restarted writer is a new entry) or of the provider.
+    struct RetryAdvice {
+        SimTime at;
+        HRESULT code;
+        std::uint32_t session;
+    };
+    std::map<std::uint32_t, RetryAdvice> writerAdvice_;
+    std::optional<RetryAdvice> providerAdvice_;
+    unsigned retries_ = 0;   ///< StartSnapshotSet calls after a failure, since the last snapshot set made
     CallObserver observer_;
 };
 

@@ -106,6 +106,12 @@ void Session::finishOp(const AsyncPtr &op, HRESULT hr)
     if (op->done())
         return;  // cancelled meanwhile: the cancellation is the result
     op->result = hr;
+    if (op->name == "DoSnapshotSet") {
+        if (SUCCEEDED(hr))
+            service_->noteSnapshotSucceeded();
+        else
+            service_->noteFailure(nullptr, hr, number_);
+    }
     TraceRecord r{service_->now(), TraceKind::Async, "requester", op->name};
     r.hr = hr;
     r.session = number_;
@@ -518,6 +524,8 @@ void Session::applyInput(WriterEntry &w, Input input, Outcome outcome, HRESULT s
 
     const bool firstFailure = before.failure == S_OK && t.failure != S_OK && t.target == Target::State;
     rec.status = WriterStatus{1u << t.state, t.state, t.failure};
+    if (firstFailure)
+        svc.noteFailure(&w, t.failure, number_);
     if (firstFailure || (t.target == Target::State && t.failure == S_OK)) {
         // The application's code and message go with the failure they explain (§7), or stand alone
         // when the writer reported only them (D5).
@@ -730,9 +738,13 @@ Result<void> Session::setBackupSucceeded(const VSS_ID &instanceId, const VSS_ID 
         // M3/M4: success claimed for a writer whose last status showed a failure.
         if (WriterEntry *w = service_->writers().findInstance(instanceId)) {
             const SessionRecord *r = record(*w);
-            if (r && (r->status.failure != S_OK || (r->status.stateBit & kFailed)))
+            if (r && r->status.failure != S_OK)
                 service_->recordMistake("M3", fmt::format("SetBackupSucceeded(true) for {} although it reported {} in {}",
                                                           w->identity.name, Hr{r->status.failure}, writerStateName(r->status.state)),
+                                        number_);
+            else if (r && ((r->status.stateBit & kFailed) || r->status.state == VSS_WS_UNKNOWN))
+                service_->recordMistake("M4", fmt::format("SetBackupSucceeded(true) for {} although its state is {}",
+                                                          w->identity.name, writerStateName(r->status.state)),
                                         number_);
         }
     }
@@ -775,6 +787,7 @@ Result<VSS_ID> Session::startSnapshotSet()
     if (auto r = injected("StartSnapshotSet"); !r)
         return r.error();
     setStarted_ = true;
+    service_->checkRetry(number_);
     setId_ = service_->rng().guid();
     return setId_;
 }
@@ -851,6 +864,7 @@ Result<AsyncPtr> Session::prepareForBackup()
         if (w->vanished || !w->subscribed)
             continue;
         prepareRecipients_.push_back(w);
+        service_->checkRetriedWriter(*w, !selectComponents_ || !componentsOf(w->identity.instanceId).empty(), number_);
         SessionRecord &rec = recordOf(*w);
         rec.slotIndex = service_->takeSlot(*w, number_, false, setId_);
         if (rec.slotIndex < 0) {
@@ -1387,10 +1401,22 @@ Result<VSS_ID> Session::getSessionId() const
     return sessionId_;
 }
 
+void Session::noteRequesterCall()
+{
+    // M18: the requester moved on from a failed operation it waited for without reading the result.
+    if (pending_ && pending_->done() && FAILED(pending_->result) && pending_->waited && !pending_->resultRead &&
+        !pending_->unreadReported) {
+        pending_->unreadReported = true;
+        service_->recordMistake("M18", fmt::format("{} failed with {}; the requester called Wait and never QueryStatus",
+                                                   pending_->name, Hr{pending_->result}), number_);
+    }
+}
+
 void Session::release()
 {
     if (released_)
         return;
+    noteRequesterCall();
     released_ = true;
     if (AsyncOp *op = pending())
         cancel(*op);
