@@ -218,6 +218,7 @@ HRESULT BackupComponents::locked(const char *method, Body &&body) noexcept
         Service &service = session_->service();
         auto lock = service.lock();
         session_->noteRequesterCall();
+        service.notifyBeforeCall(std::string_view(method).substr(std::string_view(method).rfind(':') + 1));
         const HRESULT hr = body();
         // Every call of a requester under test lands in the trace, next to what the writers did.
         TraceRecord call{service.now(), TraceKind::Call, "requester", method};

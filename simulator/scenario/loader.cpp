@@ -520,7 +520,8 @@ private:
         return i->get();
     }
 
-    std::optional<SimDuration> durationOf(const toml::node &n, std::string_view key)
+    /// `instant`: zero is a point in time ("at the start"), not an empty wait.
+    std::optional<SimDuration> durationOf(const toml::node &n, std::string_view key, bool instant = false)
     {
         const auto *s = n.as_string();
         if (!s) {
@@ -536,6 +537,8 @@ private:
                                 "such as \"1.5s\"", quoted(s->get())));
             break;
         case DurationProblem::Zero:
+            if (instant)
+                return SimDuration{0};
             fail(n, fmt::format("duration {} must be greater than zero", quoted(s->get())));
             break;
         case DurationProblem::TooLong:
@@ -545,10 +548,10 @@ private:
         return std::nullopt;
     }
 
-    std::optional<SimDuration> duration(const toml::table &t, std::string_view key)
+    std::optional<SimDuration> duration(const toml::table &t, std::string_view key, bool instant = false)
     {
         const toml::node *n = find(t, key);
-        return n ? durationOf(*n, key) : std::nullopt;
+        return n ? durationOf(*n, key, instant) : std::nullopt;
     }
 
     std::optional<HRESULT> hresultOf(const toml::node &n, std::string_view key)
@@ -803,8 +806,8 @@ private:
 
     void walk(const toml::table &root)
     {
-        static constexpr std::array<std::string_view, 8> kRootKeys{
-            "scenario", "service", "volume", "writer", "fault", "requester", "step", "expect"};
+        static constexpr std::array<std::string_view, 9> kRootKeys{
+            "scenario", "service", "volume", "writer", "fault", "requester", "step", "background", "expect"};
         for (auto &&[key, value] : root) {
             if (contains(kRootKeys, key.str()))
                 continue;
@@ -829,16 +832,67 @@ private:
             parseRequester(*r);
         for (const toml::table *s : tables(root, "step", "[[step]]"))
             parseStep(*s);
+        for (const toml::table *b : tables(root, "background", "[[background]]"))
+            parseBackground(*b);
         for (const toml::table *e : tables(root, "expect", "[[expect]]"))
             parseExpectation(*e);
     }
 
+    void parseBackground(const toml::table &t)
+    {
+        static constexpr std::array<std::string_view, 6> kKeys{"action", "at", "on_call", "occurrence", "duration",
+                                                               "writer"};
+        static constexpr std::array<std::string_view, 3> kActions{"BackgroundSnapshot", "RestartWriter", "VanishWriter"};
+        checkKeys(t, kKeys, "[[background]]");
+        Background b;
+        b.pos = posOf(t);
+        if (const toml::node *n = required(t, "action", "[[background]]"))
+            if (auto a = stringOf(*n, "action")) {
+                if (contains(kActions, *a))
+                    b.action = *a;
+                else
+                    fail(*n, fmt::format("unknown action {}: expected BackgroundSnapshot, RestartWriter or VanishWriter{}",
+                                         quoted(*a), didYouMean(closestName(*a, kActions))));
+            }
+        b.at = duration(t, "at", true);
+        if (const toml::node *n = find(t, "on_call"))
+            if (auto c = stringOf(*n, "on_call")) {
+                if (contains(kBackupMethods, *c)) {
+                    b.onCall = *c;
+                } else {
+                    std::vector<std::string_view> methods(kBackupMethods.begin(), kBackupMethods.end());
+                    fail(*n, fmt::format("'on_call' names {}, which is no IVssBackupComponents method{}", quoted(*c),
+                                         didYouMean(closestName(*c, methods))));
+                }
+            }
+        if (auto o = integer(t, "occurrence", 1))
+            b.occurrence = static_cast<int>(*o);
+        b.duration = duration(t, "duration");
+        if (const toml::node *n = find(t, "writer"))
+            if (auto w = stringOf(*n, "writer")) {
+                checkWriterExists(*w, *n);
+                b.writer = *w;
+            }
+        if (find(t, "at") && find(t, "on_call"))
+            fail(*find(t, "on_call"), "[[background]] happens at a time ('at') or at a call ('on_call'), not both");
+        else if (!find(t, "at") && !find(t, "on_call"))
+            fail(t, "[[background]] needs 'at' (a virtual time) or 'on_call' (a requester method)");
+        if (find(t, "occurrence") && !find(t, "on_call"))
+            fail(*find(t, "occurrence"), "'occurrence' counts the calls of 'on_call': add 'on_call'");
+        if (b.action == "BackgroundSnapshot" && !find(t, "duration"))
+            fail(t, "[[background]] 'BackgroundSnapshot' needs 'duration'");
+        if ((b.action == "RestartWriter" || b.action == "VanishWriter") && !find(t, "writer"))
+            fail(t, fmt::format("[[background]] '{}' needs 'writer'", b.action));
+        sc_.background.push_back(std::move(b));
+    }
+
     void unknownRootKey(const toml::key &key, const toml::node &value)
     {
-        static constexpr std::array<std::string_view, 8> kHeaders{
-            "[scenario]", "[service]", "[[volume]]", "[[writer]]", "[[fault]]", "[requester]", "[[step]]", "[[expect]]"};
-        static constexpr std::array<std::string_view, 8> kNames{
-            "scenario", "service", "volume", "writer", "fault", "requester", "step", "expect"};
+        static constexpr std::array<std::string_view, 9> kHeaders{
+            "[scenario]", "[service]", "[[volume]]", "[[writer]]", "[[fault]]", "[requester]", "[[step]]",
+            "[[background]]", "[[expect]]"};
+        static constexpr std::array<std::string_view, 9> kNames{
+            "scenario", "service", "volume", "writer", "fault", "requester", "step", "background", "expect"};
         if (value.is_table() || value.is_array_of_tables()) {
             const bool many = value.is_array_of_tables();
             const std::string shown = many ? fmt::format("[[{}]]", key.str()) : fmt::format("[{}]", key.str());

@@ -61,6 +61,52 @@ WriterFaults faultsOf(const ScenarioWriter &sw)
     return f;
 }
 
+/// The verbs a step and a [[background]] share: what happens to the machine besides the requester.
+HRESULT happen(Service &svc, std::string_view action, const std::string &writer, std::optional<SimDuration> duration)
+{
+    if (action == "BackgroundSnapshot") {
+        svc.holdCreationUntil(svc.now() + duration.value_or(SimDuration{0}));
+        return S_OK;
+    }
+    WriterEntry *w = nullptr;
+    for (const auto &entry : svc.writers().all())
+        if (entry->identity.name == writer && !entry->vanished)
+            w = entry.get();
+    if (!w)
+        return VSS_E_OBJECT_NOT_FOUND;
+    if (action == "RestartWriter")
+        svc.restartWriter(*w);
+    else
+        svc.vanishWriter(*w);
+    return S_OK;
+}
+
+void scheduleBackground(Service &svc, const std::vector<Background> &background)
+{
+    auto calls = std::make_shared<std::map<std::string, int, std::less<>>>();
+    bool onCall = false;
+    for (const Background &b : background) {
+        if (!b.at) {
+            onCall = true;
+            continue;
+        }
+        auto act = [&svc, b] { happen(svc, b.action, b.writer, b.duration); };
+        if (*b.at == SimDuration{0})
+            act();  // before the requester's first call, as a [[step]] at the top would be
+        else
+            svc.scheduler().at(SimTime{*b.at}, act);
+    }
+    if (!onCall)
+        return;
+    svc.setBeforeCall([&svc, background, calls](std::string_view method) {
+        const auto it = calls->try_emplace(std::string(method), 0).first;
+        const int n = ++it->second;
+        for (const Background &b : background)
+            if (!b.at && b.onCall == method && b.occurrence == n)
+                happen(svc, b.action, b.writer, b.duration);
+    });
+}
+
 } // namespace
 
 std::uint64_t effectiveSeed(const Scenario &scenario, const RunOptions &options)
@@ -131,6 +177,7 @@ std::shared_ptr<Service> buildService(const Scenario &scenario, std::uint64_t se
         svc->setNotReady(*scenario.notReadyFor, scenario.notReadyResult);
         svc->traceService("restart", "the VSS service restarted: not ready for " + formatSimTime(*scenario.notReadyFor).substr(2));
     }
+    scheduleBackground(*svc, scenario.background);
     return svc;
 }
 
@@ -258,6 +305,7 @@ public:
             // A correct requester stops after a failed DoSnapshotSet: AbortBackup, release (§2).
             if (skipToRelease && st.call != "Release" && st.call != "ListWriters" && sc_.steps.empty())
                 continue;
+            svc_->notifyBeforeCall(st.call);
             const HRESULT hr = exec(st);
             report_.stepLog.push_back(fmt::format("{} {} -> {}", formatSimTime(svc_->now()), st.label, hrText(hr)));
             if (st.expect && *st.expect != hr)
@@ -447,20 +495,8 @@ private:
             return pending_ ? session_->queryStatus(*pending_) : E_UNEXPECTED;
         if (c == "Cancel")
             return pending_ ? session_->cancel(*pending_) : E_UNEXPECTED;
-        if (c == "RestartWriter" || c == "VanishWriter") {
-            WriterEntry *w = writerNamed(st.writer);
-            if (!w)
-                return VSS_E_OBJECT_NOT_FOUND;
-            if (c == "RestartWriter")
-                svc_->restartWriter(*w);
-            else
-                svc_->vanishWriter(*w);
-            return S_OK;
-        }
-        if (c == "BackgroundSnapshot") {
-            svc_->holdCreationUntil(svc_->now() + st.duration.value_or(SimDuration{0}));
-            return S_OK;
-        }
+        if (c == "RestartWriter" || c == "VanishWriter" || c == "BackgroundSnapshot")
+            return happen(*svc_, c, st.writer, st.duration);
         if (c == "ListWriters")
             return listWriters();
         return E_NOTIMPL;

@@ -57,6 +57,19 @@ struct Step {
     SourcePos pos;
 };
 
+/// Something that happens on the machine besides the requester (scenarios/README.md "Background
+/// activity"): another requester's creation, a writer process restarting or dying. It happens for
+/// the built-in script and for a program under test alike.
+struct Background {
+    std::string action;                ///< BackgroundSnapshot, RestartWriter, VanishWriter
+    std::optional<SimDuration> at;     ///< at this virtual time from the start
+    std::string onCall;                ///< or just before the requester's nth call of this method
+    int occurrence = 1;
+    std::optional<SimDuration> duration;   ///< BackgroundSnapshot: how long the creation holds the lock
+    std::string writer;                ///< RestartWriter, VanishWriter
+    SourcePos pos;
+};
+
 /// Whom an expectation is about (scenarios/README.md, "Three kinds of expectation").
 enum class ExpectationKind {
     Machine,   ///< what the simulated machine does when a requester's operation ends: any requester
@@ -108,6 +121,7 @@ struct Scenario {
     std::vector<Volume> volumes;       ///< extra volumes, or flags on C:\ D:\ E:\ by name
     std::vector<ScenarioWriter> writers;
     std::vector<CallFault> callFaults;
+    std::vector<Background> background;
     std::optional<SimDuration> notReadyFor;   ///< S18: the service restarts at t = 0
     HRESULT notReadyResult = VSS_E_UNEXPECTED;
     std::string script = "backup";     ///< built-in requester: backup, restore, observer, none; or steps

@@ -146,6 +146,14 @@ public:
         if (observer_)
             observer_(label, result, session);
     }
+    /// Told before a requester call is carried out (a scenario's background activity on_call).
+    using BeforeCall = std::function<void(std::string_view method)>;
+    void setBeforeCall(BeforeCall hook) { beforeCall_ = std::move(hook); }
+    void notifyBeforeCall(std::string_view method)
+    {
+        if (beforeCall_)
+            beforeCall_(method);
+    }
     void recordMistake(std::string id, std::string detail, std::uint32_t session);
 
     // ---- retries across sessions (behavior.md §17; mistakes M8, M9) ----
@@ -200,6 +208,7 @@ private:
     std::optional<RetryAdvice> providerAdvice_;
     unsigned retries_ = 0;   ///< StartSnapshotSet calls after a failure, since the last snapshot set made
     CallObserver observer_;
+    BeforeCall beforeCall_;
 };
 
 /// The simulation a process gets when it calls the API without installing one: VSSSIM_SCENARIO names
