@@ -457,13 +457,26 @@ int cmdValidate(const Options &o)
     bool allOk = true;
     for (const std::string &path : o.files) {
         std::vector<ScenarioError> errors;
-        const bool ok = load(path, &errors).has_value();
+        const std::optional<Scenario> sc = load(path, &errors);
+        const bool ok = sc.has_value();
         allOk = allOk && ok;
+        // Which expectations judge whom: machine and reaction ones any requester, script ones the script.
+        std::array<std::size_t, 3> kinds{};
+        if (sc)
+            for (const Expectation &e : sc->expectations)
+                ++kinds[static_cast<std::size_t>(e.kind())];
+        const std::size_t steps = sc ? requesterScript(*sc).size() : 0;
         if (o.json)
-            files += fmt::format("{}{{\"path\":{},\"ok\":{},\"errors\":{}}}", files.empty() ? "" : ",", jstr(path),
-                                 jbool(ok), jarray(errors, errorJson));
+            files += fmt::format("{}{{\"path\":{},\"ok\":{},\"expectations\":{{\"machine\":{},\"reaction\":{},"
+                                 "\"script\":{}}},\"script_steps\":{},\"background\":{},\"errors\":{}}}",
+                                 files.empty() ? "" : ",", jstr(path), jbool(ok), kinds[0], kinds[1], kinds[2], steps,
+                                 sc ? sc->background.size() : 0, jarray(errors, errorJson));
         else if (ok)
-            std::cout << "OK " << path << '\n';
+            std::cout << fmt::format("OK {}: {} machine and {} reaction expectations (any requester), {} script "
+                                     "expectations ({}){}\n",
+                                     path, kinds[0], kinds[1], kinds[2],
+                                     steps ? fmt::format("the script's {} steps", steps) : "no script: a program's calls",
+                                     sc->background.empty() ? "" : fmt::format(", {} background", sc->background.size()));
     }
     if (o.json)
         std::cout << fmt::format("{{\"schema\":1,\"seed\":null,\"files\":[{}]}}\n", files);
