@@ -731,12 +731,31 @@ failure = "VSS_E_WRITER_NOT_RESPONDING"
             INFO(f.what, ": expected ", f.expected, ", got ", f.got);
         CHECK(r.passed);
     }
+    SUBCASE("KilledRequester: another process's leftover slots leave this requester none (R10)") {
+        const Scenario s = load(head + R"(
+[service]
+backup_slots = 1
+[[background]]
+action = "KilledRequester"
+at = "0s"
+[[expect]]
+when = "PrepareForBackup"
+writer = "System Writer"
+failure = "VSS_E_WRITER_STATUS_NOT_AVAILABLE"
+)");
+        const RunReport r = runScenario(s);
+        for (const ExpectationFailure &f : r.failures)
+            INFO(f.what, ": expected ", f.expected, ", got ", f.got);
+        CHECK(r.passed);
+        CHECK(r.golden.find("requester-killed another requester was killed after DoSnapshotSet") != std::string::npos);
+    }
     CHECK(firstError(head + "[[background]]\naction = \"RestartWriter\"\nat = \"1s\"\n") ==
           "t.toml:7:1: error: [[background]] 'RestartWriter' needs 'writer'");
     CHECK(firstError(head + "[[background]]\naction = \"BackgroundSnapshot\"\nduration = \"1s\"\n") ==
           "t.toml:7:1: error: [[background]] needs 'at' (a virtual time) or 'on_call' (a requester method)");
     CHECK(firstError(head + "[[background]]\naction = \"Reboot\"\nat = \"1s\"\n") ==
-          "t.toml:8:10: error: unknown action 'Reboot': expected BackgroundSnapshot, RestartWriter or VanishWriter");
+          "t.toml:8:10: error: unknown action 'Reboot': expected BackgroundSnapshot, RestartWriter, VanishWriter or "
+          "KilledRequester");
 }
 
 TEST_CASE("the malformed corpus: each file gets the error its first line promises")

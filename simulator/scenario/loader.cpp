@@ -842,7 +842,8 @@ private:
     {
         static constexpr std::array<std::string_view, 6> kKeys{"action", "at", "on_call", "occurrence", "duration",
                                                                "writer"};
-        static constexpr std::array<std::string_view, 3> kActions{"BackgroundSnapshot", "RestartWriter", "VanishWriter"};
+        static constexpr std::array<std::string_view, 4> kActions{"BackgroundSnapshot", "RestartWriter", "VanishWriter",
+                                                                  "KilledRequester"};
         checkKeys(t, kKeys, "[[background]]");
         Background b;
         b.pos = posOf(t);
@@ -851,7 +852,8 @@ private:
                 if (contains(kActions, *a))
                     b.action = *a;
                 else
-                    fail(*n, fmt::format("unknown action {}: expected BackgroundSnapshot, RestartWriter or VanishWriter{}",
+                    fail(*n, fmt::format("unknown action {}: expected BackgroundSnapshot, RestartWriter, VanishWriter or "
+                                         "KilledRequester{}",
                                          quoted(*a), didYouMean(closestName(*a, kActions))));
             }
         b.at = duration(t, "at", true);

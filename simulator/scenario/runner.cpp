@@ -61,9 +61,43 @@ WriterFaults faultsOf(const ScenarioWriter &sw)
     return f;
 }
 
+/// Another requester process backs up C:\ and is killed after DoSnapshotSet: BackupShutdown is
+/// delivered, its writers' session slots stay leftovers until reclaimed (R10, S-requester-killed).
+HRESULT killedRequester(Service &svc)
+{
+    // Not the requester a scenario judges: its operations are no ends of `when`.
+    Service::CallObserver judged = svc.exchangeCallObserver({});
+    auto s = std::make_shared<Session>(svc.shared_from_this());
+    auto finish = [&](Result<AsyncPtr> r) {
+        if (!r)
+            return r.hr();
+        s->wait(**r, std::nullopt);
+        return s->queryStatus(**r);
+    };
+    HRESULT hr = s->initializeForBackup().hr();
+    if (SUCCEEDED(hr))
+        hr = s->setBackupState(false, false, VSS_BT_FULL, false).hr();
+    if (SUCCEEDED(hr))
+        hr = finish(s->gatherWriterMetadata());
+    if (SUCCEEDED(hr))
+        hr = s->startSnapshotSet().hr();
+    if (SUCCEEDED(hr))
+        hr = s->addToSnapshotSet(L"C:\\", GUID_NULL).hr();
+    if (SUCCEEDED(hr))
+        hr = finish(s->prepareForBackup());
+    if (SUCCEEDED(hr))
+        hr = finish(s->doSnapshotSet());
+    svc.traceService("requester-killed", fmt::format("another requester was killed after DoSnapshotSet ({})", Hr{hr}));
+    s->release();
+    svc.exchangeCallObserver(std::move(judged));
+    return hr;
+}
+
 /// The verbs a step and a [[background]] share: what happens to the machine besides the requester.
 HRESULT happen(Service &svc, std::string_view action, const std::string &writer, std::optional<SimDuration> duration)
 {
+    if (action == "KilledRequester")
+        return killedRequester(svc);
     if (action == "BackgroundSnapshot") {
         svc.holdCreationUntil(svc.now() + duration.value_or(SimDuration{0}));
         return S_OK;
