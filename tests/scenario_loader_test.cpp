@@ -754,8 +754,8 @@ failure = "VSS_E_WRITER_STATUS_NOT_AVAILABLE"
     CHECK(firstError(head + "[[background]]\naction = \"BackgroundSnapshot\"\nduration = \"1s\"\n") ==
           "t.toml:7:1: error: [[background]] needs 'at' (a virtual time) or 'on_call' (a requester method)");
     CHECK(firstError(head + "[[background]]\naction = \"Reboot\"\nat = \"1s\"\n") ==
-          "t.toml:8:10: error: unknown action 'Reboot': expected BackgroundSnapshot, RestartWriter, VanishWriter or "
-          "KilledRequester");
+          "t.toml:8:10: error: unknown action 'Reboot': expected BackgroundSnapshot, RestartWriter, VanishWriter, "
+          "KilledRequester or RestartService");
 }
 
 TEST_CASE("the malformed corpus: each file gets the error its first line promises")

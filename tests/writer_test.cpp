@@ -2,6 +2,8 @@
 // the service's internal session API: every state and code of behavior.md §5-§8 as they see them.
 #include <doctest/doctest.h>
 
+#include <algorithm>
+
 #include <atomic>
 #include <thread>
 
@@ -88,6 +90,11 @@ public:
         events.push_back("BackupShutdown");
         return true;
     }
+    bool STDMETHODCALLTYPE OnVSSShutdown() override
+    {
+        events.push_back(IsWriterShuttingDown() ? "VSSShutdown (shutting down)" : "VSSShutdown");
+        return true;
+    }
 
     HRESULT start(const wchar_t *name, DWORD freezeTimeout = 60000)
     {
@@ -137,6 +144,29 @@ TEST_CASE("a CVssWriterEx2 subclass goes through a whole backup: events in order
                                                "PostSnapshot", "BackupComplete", "BackupShutdown"});
     // R6: SetWriterFailure from OnIdentify is refused and records nothing.
     CHECK(Hr{w.setFailureInIdentify} == Hr{VSS_E_BAD_STATE});
+}
+
+TEST_CASE("OnVSSShutdown when the simulated service stops; after a restart the writer answers again")
+{
+    auto svc = makeService("none");
+    TestWriter w;
+    REQUIRE(Hr{w.start(L"Test Writer")} == Hr{S_OK});
+    svc->restart(20s);
+    CHECK(w.events == std::vector<std::string>{"VSSShutdown (shutting down)"});
+    {
+        Backup b(svc);
+        CHECK(Hr{b.s->initializeForBackup().hr()} == Hr{VSS_E_UNEXPECTED});  // not ready for 20 s (S18)
+    }
+    svc->advance(21s);
+    {
+        Backup b(svc);
+        CHECK(Hr{b.backupUpToPrepare()} == Hr{VSS_S_ASYNC_FINISHED});
+        CHECK(w.events.back() == "PrepareForBackup");
+        CHECK(b.s->abortBackup());
+    }
+    svc->shutdown();
+    svc->shutdown();  // a stopped service does not stop again
+    CHECK(std::count(w.events.begin(), w.events.end(), "VSSShutdown (shutting down)") == 2);
 }
 
 TEST_CASE("SetWriterFailureEx in OnFreeze: state, code, application code and message reach the status list")

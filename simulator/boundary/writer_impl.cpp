@@ -273,6 +273,15 @@ public:
     bool IsWriterShuttingDown() override { return entry_ && entry_->shuttingDown; }
 
     // WriterHandler: the service calls this for every event, with the simulation lock held.
+    void shutdown() noexcept override
+    {
+        try {
+            writer_->OnVSSShutdown();  // its answer changes nothing: the service is going away
+        } catch (...) {
+            reportInternalError("CVssWriter::OnVSSShutdown", "the writer's handler threw");
+        }
+    }
+
     void handle(EventCall &call) noexcept override
     {
         if (call.session)

@@ -842,8 +842,8 @@ private:
     {
         static constexpr std::array<std::string_view, 6> kKeys{"action", "at", "on_call", "occurrence", "duration",
                                                                "writer"};
-        static constexpr std::array<std::string_view, 4> kActions{"BackgroundSnapshot", "RestartWriter", "VanishWriter",
-                                                                  "KilledRequester"};
+        static constexpr std::array<std::string_view, 5> kActions{"BackgroundSnapshot", "RestartWriter", "VanishWriter",
+                                                                  "KilledRequester", "RestartService"};
         checkKeys(t, kKeys, "[[background]]");
         Background b;
         b.pos = posOf(t);
@@ -852,8 +852,8 @@ private:
                 if (contains(kActions, *a))
                     b.action = *a;
                 else
-                    fail(*n, fmt::format("unknown action {}: expected BackgroundSnapshot, RestartWriter, VanishWriter or "
-                                         "KilledRequester{}",
+                    fail(*n, fmt::format("unknown action {}: expected BackgroundSnapshot, RestartWriter, VanishWriter, "
+                                         "KilledRequester or RestartService{}",
                                          quoted(*a), didYouMean(closestName(*a, kActions))));
             }
         b.at = duration(t, "at", true);
@@ -881,8 +881,8 @@ private:
             fail(t, "[[background]] needs 'at' (a virtual time) or 'on_call' (a requester method)");
         if (find(t, "occurrence") && !find(t, "on_call"))
             fail(*find(t, "occurrence"), "'occurrence' counts the calls of 'on_call': add 'on_call'");
-        if (b.action == "BackgroundSnapshot" && !find(t, "duration"))
-            fail(t, "[[background]] 'BackgroundSnapshot' needs 'duration'");
+        if ((b.action == "BackgroundSnapshot" || b.action == "RestartService") && !find(t, "duration"))
+            fail(t, fmt::format("[[background]] '{}' needs 'duration'", b.action));
         if ((b.action == "RestartWriter" || b.action == "VanishWriter") && !find(t, "writer"))
             fail(t, fmt::format("[[background]] '{}' needs 'writer'", b.action));
         sc_.background.push_back(std::move(b));

@@ -98,6 +98,10 @@ HRESULT happen(Service &svc, std::string_view action, const std::string &writer,
 {
     if (action == "KilledRequester")
         return killedRequester(svc);
+    if (action == "RestartService") {
+        svc.restart(duration.value_or(SimDuration{0}));
+        return S_OK;
+    }
     if (action == "BackgroundSnapshot") {
         svc.holdCreationUntil(svc.now() + duration.value_or(SimDuration{0}));
         return S_OK;

@@ -389,11 +389,28 @@ void Service::runUntilIdle(SimTime limit)
 
 void Service::shutdown()
 {
+    std::vector<WriterEntry *> told;
     for (const auto &w : registry_.all()) {
         if (!w->subscribed || w->vanished || w->shuttingDown)
             continue;
-        w->shuttingDown = true;
+        w->shuttingDown = true;  // IsWriterShuttingDown() is true inside OnVSSShutdown already
+        told.push_back(w.get());
     }
+    for (WriterEntry *w : told) {
+        traceService("shutdown", "OnVSSShutdown to " + w->identity.name);
+        if (w->handler)
+            w->handler->shutdown();
+    }
+}
+
+void Service::restart(SimDuration notReadyFor, HRESULT notReadyResult)
+{
+    shutdown();
+    setNotReady(now() + notReadyFor, notReadyResult);
+    traceService("restart", "the VSS service restarted: not ready for " + formatSimTime(notReadyFor).substr(2));
+    // The writers' processes outlive the service: they answer the new one once it is up.
+    for (const auto &w : registry_.all())
+        w->shuttingDown = false;
 }
 
 } // namespace vsssim

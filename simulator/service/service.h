@@ -174,8 +174,10 @@ public:
     void advance(SimDuration d);
     /** \brief Run until nothing is scheduled (end of a scenario), or until `limit`. */
     void runUntilIdle(SimTime limit);
-    /** \brief Deliver OnVSSShutdown and mark every writer as shutting down. */
+    /** \brief The service stops: every subscribed writer is shutting down and gets OnVSSShutdown. */
     void shutdown();
+    /** \brief The service stops and starts again: OnVSSShutdown, then not ready for `notReadyFor` (S18). */
+    void restart(SimDuration notReadyFor, HRESULT notReadyResult = VSS_E_UNEXPECTED);
 
 private:
     ServiceOptions options_;

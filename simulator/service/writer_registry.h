@@ -45,6 +45,8 @@ public:
     virtual ~WriterHandler() = default;
     /** \brief Run the handler of `call.event`; record the outcome in `call`. Must not throw. */
     virtual void handle(EventCall &call) noexcept = 0;
+    /** \brief The service stops (CVssWriter::OnVSSShutdown): no session, no state change. */
+    virtual void shutdown() noexcept {}
 };
 
 /// The writer's public status (behavior.md §1.4): what sessions without a record of it see.
