@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <cstdlib>
 #include <exception>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <iterator>
@@ -577,11 +578,13 @@ int cmdListProviders(const Options &o)
 // ---------------------------------------------------------------------------------------------
 // explain
 
-/// NAME, 0xHEX or a signed or unsigned 32-bit decimal.
+/// NAME, ERROR_* (as HRESULT_FROM_WIN32 of it), 0xHEX or a signed or unsigned 32-bit decimal.
 std::optional<HRESULT> parseCode(std::string_view text)
 {
     if (auto named = hresultByName(upper(text)))
         return named;
+    if (auto win32 = win32ErrorByName(upper(text)))
+        return HRESULT_FROM_WIN32(*win32);
     std::string digits(text);
     int base = 10;
     if (digits.size() > 2 && digits[0] == '0' && (digits[1] == 'x' || digits[1] == 'X')) {
@@ -601,32 +604,108 @@ std::optional<HRESULT> parseCode(std::string_view text)
     }
 }
 
+/// The shipped scenarios whose golden trace records `name` (the run shows it), and those whose file
+/// only names it (a fault or an expectation). Read at run time, so a new scenario counts at once.
+struct Sightings {
+    std::vector<std::string> inTrace;
+    std::vector<std::string> inScenario;
+};
+
+Sightings scenariosShowing(std::string_view name)
+{
+    Sightings out;
+    std::error_code ec;
+    std::vector<std::filesystem::path> tomls;
+    for (const auto &entry : std::filesystem::directory_iterator(VSSSIM_SCENARIO_DIR, ec))
+        if (entry.path().extension() == ".toml")
+            tomls.push_back(entry.path());
+    std::sort(tomls.begin(), tomls.end());
+    for (const std::filesystem::path &toml : tomls) {
+        bool found = false;
+        std::filesystem::path trace = toml;
+        trace.replace_extension(".trace");
+        if (readFile(trace.string(), found).find(name) != std::string::npos)
+            out.inTrace.push_back(toml.stem().string());
+        else if (readFile(toml.string(), found).find(name) != std::string::npos)
+            out.inScenario.push_back(toml.stem().string());
+    }
+    return out;
+}
+
+/// "error", "FACILITY_ITF (4)", the Win32 error: what the bits say, whether or not the code has a name.
+struct Decoded {
+    HresultParts parts;
+    const NamedValue *facility;
+    const NamedValue *win32;
+};
+
+Decoded decode(HRESULT hr)
+{
+    const HresultParts parts = decodeHresult(hr);
+    return {parts, facilityInfo(parts.facility), parts.win32 ? win32ErrorInfo(*parts.win32) : nullptr};
+}
+
+std::string facilityText(const Decoded &d)
+{
+    std::string text = d.facility ? fmt::format("{} ({}): {}", d.facility->name, d.parts.facility, d.facility->meaning)
+                                  : fmt::format("{} (a number winerror.h does not name)", d.parts.facility);
+    if (d.parts.customer)
+        text += "; customer bit set: a vendor's own code, not Microsoft's";
+    if (d.parts.ntstatus)
+        text += "; N bit set: an NTSTATUS wrapped by HRESULT_FROM_NT";
+    if (d.parts.reserved)
+        text += "; R bit set: not a well-formed HRESULT (0xC... values are usually NTSTATUS STATUS_* codes)";
+    return text;
+}
+
 int explainCode(const Options &o, HRESULT hr)
 {
     const NamedValue *info = hresultInfo(hr);
     const Guidance *g = guidanceFor(hr);
     const bool lastError = hasOwnLastError(hr);
     const LastErrorText &text = vssadminLastError(hr);
+    const Decoded d = decode(hr);
+    const bool vss = info && info->name.starts_with("VSS_");
+    const Sightings seen = vss ? scenariosShowing(info->name) : Sightings{};
+    const std::string win32Name = d.win32 ? std::string(d.win32->name) : std::string();
     if (o.json) {
+        auto strings = [](const std::vector<std::string> &v) { return jarray(v, [](const std::string &s) { return jstr(s); }); };
         std::string j = fmt::format("{{\"schema\":1,\"seed\":null,\"kind\":\"hresult\",\"name\":{},\"hex\":{},"
-                                    "\"decimal\":{},\"meaning\":{},\"producer\":{}",
+                                    "\"decimal\":{},\"severity\":{},\"facility\":{{\"number\":{},\"name\":{}}},"
+                                    "\"customer\":{},\"ntstatus\":{},\"code\":{},\"meaning\":{},\"producer\":{}",
                                     info ? jstr(info->name) : "null", jstr(hex(hr)), hr,
-                                    info ? jstr(info->meaning) : "null", jstr(producerOf(hr)));
+                                    jstr(d.parts.failed ? "error" : "success"), d.parts.facility,
+                                    d.facility ? jstr(d.facility->name) : "null", jbool(d.parts.customer),
+                                    jbool(d.parts.ntstatus), d.parts.code, info ? jstr(info->meaning) : "null",
+                                    jstr(producerOf(hr)));
+        if (d.parts.win32)
+            j += fmt::format(",\"win32\":{{\"code\":{},\"name\":{},\"message\":{}}}", *d.parts.win32,
+                             d.win32 ? jstr(d.win32->name) : "null", d.win32 ? jstr(d.win32->meaning) : "null");
         if (lastError)
             j += fmt::format(",\"vssadmin_last_error\":{{\"text\":{},\"confirmed\":{}}}", jstr(text.text),
                              jbool(text.confirmed));
         if (g)
             j += fmt::format(",\"guidance\":{{\"seen_in\":{},\"meaning\":{},\"reaction\":{},\"retry\":{}}}",
                              jstr(g->seenIn), jstr(g->meaning), jstr(g->reaction), jstr(g->retry));
+        if (vss)
+            j += fmt::format(",\"scenarios\":{{\"trace\":{},\"named\":{}}}", strings(seen.inTrace), strings(seen.inScenario));
         std::cout << j << "}\n";
-        return info ? ExitOk : ExitUsage;
+        return ExitOk;
     }
-    std::cout << fmt::format("{}\n  hex:          {}\n  decimal:      {}\n", info ? info->name : "(no name known)", hex(hr), hr);
-    if (!info) {
-        std::cerr << fmt::format("vss-sim: {} is not a code the simulator knows\n", hex(hr));
-        return ExitUsage;
-    }
-    std::cout << fmt::format("  meaning:      {}\n  produced by:  {}\n", info->meaning, producerOf(hr));
+    const std::string title = info ? std::string(info->name)
+                              : d.win32 ? fmt::format("HRESULT_FROM_WIN32({})", win32Name)
+                                        : std::string("(no name known)");
+    std::cout << fmt::format("{}\n  hex:          {}\n  decimal:      {}\n", title, hex(hr), hr);
+    std::cout << fmt::format("  severity:     {}\n  facility:     {}\n  code:         0x{:04x} ({})\n",
+                             d.parts.failed ? "error (bit 31 set: FAILED(hr) is true)" : "success (bit 31 clear: SUCCEEDED(hr) is true)",
+                             facilityText(d), d.parts.code, d.parts.code);
+    if (d.parts.win32)
+        std::cout << fmt::format("  Win32 error:  {} {}\n", *d.parts.win32,
+                                 d.win32 ? fmt::format("{}: {}", d.win32->name, d.win32->meaning)
+                                         : std::string("(not in the simulator's table of Win32 errors)"));
+    if (info)
+        std::cout << fmt::format("  meaning:      {}\n", info->meaning);
+    std::cout << fmt::format("  produced by:  {}\n", producerOf(hr));
     if (lastError)
         std::cout << fmt::format("  vssadmin:     Last error: {}{}\n", text.text,
                                  text.confirmed ? "" : " (unverified: no real capture shows it)");
@@ -634,6 +713,13 @@ int explainCode(const Options &o, HRESULT hr)
         std::cout << fmt::format("requester guidance (behavior.md \u00a717):\n  seen in:      {}\n  means:        {}\n"
                                  "  reaction:     {}\n  retry:        {}\n",
                                  g->seenIn, g->meaning, g->reaction, g->retry);
+    if (vss) {
+        std::cout << "shipped scenarios (" VSSSIM_SCENARIO_DIR "):\n";
+        std::cout << fmt::format("  their run shows it:  {}\n",
+                                 seen.inTrace.empty() ? std::string("none") : joinText(seen.inTrace, ", "));
+        if (!seen.inScenario.empty())
+            std::cout << fmt::format("  named, not in the trace: {}\n", joinText(seen.inScenario, ", "));
+    }
     return ExitOk;
 }
 
@@ -726,6 +812,8 @@ int cmdExplain(const Options &o)
         names.push_back(v.name);
     for (const NamedValue &v : enumTable(EnumKind::WriterState))
         names.push_back(v.name);
+    for (const NamedValue &v : win32ErrorTable())
+        names.push_back(v.name);
     std::string hint;
     if (auto near = closestName(name, names, 3)) {
         hint = fmt::format(" (did you mean '{}'?)", *near);
@@ -807,9 +895,11 @@ const Command kCommands[] = {
      },
      cmdListWriters},
     {"list-providers", "print `vssadmin list providers`", addListing, cmdListProviders},
-    {"explain", "what an HRESULT or VSS_WS_* state means and what a requester should do",
+    {"explain", "what any HRESULT (severity, facility, Win32 error) or VSS_WS_* state means, what a requester should do",
      [](CLI::App &c, Options &o) {
-         c.add_option("NAME", o.what, "VSS_E_... name, 0xHEX, decimal, or VSS_WS_... state")->required();
+         c.add_option("NAME", o.what, "any HRESULT (VSS_E_... name, 0xHEX, decimal), a Win32 ERROR_... name, or a "
+                                      "VSS_WS_... state")
+             ->required();
      },
      cmdExplain},
     {"graph", "the writer state machine (behavior.md \u00a78) as DOT",
