@@ -94,6 +94,8 @@ struct Options {
     bool crlf = false;
     bool french = false;
     bool legacy = false;
+    std::string after;     ///< list-writers: the run's view after this label
+    bool atEnd = false;    ///< list-writers: the run's view at its end
     // explain, graph, help
     std::string what;
     std::string graphFormat = "dot";
@@ -513,17 +515,73 @@ std::string statusJson(const StatusEntry &e)
                        failureName ? jstr(*failureName) : "null", jstr(vssadminLastError(e.failure).text));
 }
 
+/// What vssadmin would list, looked at once: before any run, or at a point of the scenario's run.
+struct Observation {
+    std::vector<StatusEntry> writers;
+    bool late = false;
+    HRESULT hr = S_OK;
+    bool taken = false;
+};
+
+/// --after LABEL / --at-end: run the scenario and let vssadmin look in when the requester gets there.
+/// Its observer session moves virtual time, so the rest of the run differs; only this view is printed.
+std::optional<Observation> observeDuringRun(const Options &o, std::uint64_t &seed)
+{
+    if (o.file.empty())
+        throw UsageError("--after and --at-end need a scenario FILE: they show a point of its run");
+    if (!o.after.empty() && o.atEnd)
+        throw UsageError("--after and --at-end name different points of the run; give one");
+    g_inFlight.file = o.file;
+    std::optional<Scenario> sc = load(o.file);
+    if (!sc)
+        return std::nullopt;
+    const std::vector<std::string> labels = scriptLabels(*sc);
+    if (!o.after.empty() && std::find(labels.begin(), labels.end(), o.after) == labels.end()) {
+        const auto near = closestName(o.after, labels, 3);
+        throw UsageError(fmt::format("--after '{}': the requester of {} has no such label{}; its labels: {}", o.after,
+                                     o.file, near ? fmt::format(" (did you mean '{}'?)", *near) : std::string(),
+                                     joinText(labels, ", ")));
+    }
+    Observation seen;
+    std::vector<std::string> reached;
+    const RunOptions options{seedOption(o)};
+    const LabelObserver look = [&](const std::string &label, Service &svc) {
+        if (!label.empty())
+            reached.push_back(label);
+        if (seen.taken || label != (o.atEnd ? std::string() : o.after))
+            return;
+        seen.writers = observeWriters(svc, seen.late, &seen.hr);
+        seen.taken = true;
+    };
+    seed = effectiveSeed(*sc, options);
+    g_inFlight.seed = seed;
+    runScenario(*sc, options, look);
+    if (!seen.taken)
+        throw UsageError(fmt::format("--after '{}': this run never got there (seed {}); it reached: {}", o.after, seed,
+                                     joinText(reached, ", ")));
+    return seen;
+}
+
 int cmdListWriters(const Options &o)
 {
     if (o.format != "vssadmin" && (o.french || o.legacy))
         throw UsageError("--french and --legacy apply to --format vssadmin only");
     std::uint64_t seed = 0;
-    auto svc = serviceFor(o, seed);
-    if (!svc)
-        return ExitBadScenario;
-    bool late = false;
-    HRESULT hr = S_OK;
-    const std::vector<StatusEntry> writers = observeWriters(*svc, late, &hr);
+    Observation seen;
+    if (!o.after.empty() || o.atEnd) {
+        std::optional<Observation> during = observeDuringRun(o, seed);
+        if (!during)
+            return ExitBadScenario;
+        seen = std::move(*during);
+    } else {
+        auto svc = serviceFor(o, seed);
+        if (!svc)
+            return ExitBadScenario;
+        seen.writers = observeWriters(*svc, seen.late, &seen.hr);
+    }
+    const std::vector<StatusEntry> &writers = seen.writers;
+    const bool late = seen.late;
+    const HRESULT hr = seen.hr;
     const ListingOptions lo = listingOptions(o, late);
     if (o.json) {
         if (FAILED(hr))
@@ -892,6 +950,10 @@ const Command kCommands[] = {
                       "the \"Waiting for responses.\" lines: auto (when a creation runs or a writer answers late), "
                       "on, off")
              ->check(CLI::IsMember({"auto", "on", "off"}));
+         c.add_option("--after", o.after,
+                      "run FILE and list what vssadmin shows once its requester reaches this step label "
+                      "(e.g. after-snapshot; see its [[expect]] labels)");
+         c.add_flag("--at-end", o.atEnd, "run FILE and list what vssadmin shows after the run, writers settled");
      },
      cmdListWriters},
     {"list-providers", "print `vssadmin list providers`", addListing, cmdListProviders},

@@ -4,6 +4,7 @@
 #include "private.h"
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -21,6 +22,10 @@ namespace vsssim {
 struct RunOptions {
     std::optional<std::uint64_t> seed;   ///< overrides the scenario's (--seed, VSSSIM_SEED)
 };
+
+/// Called at each label the requester reaches, and with "" at the end of the run (after the drain),
+/// with the service as it stands then: how `vss-sim list-writers --after` looks in.
+using LabelObserver = std::function<void(const std::string &label, Service &service)>;
 
 struct ExpectationFailure {
     SourcePos pos;
@@ -75,7 +80,7 @@ private:
 std::shared_ptr<Service> buildService(const Scenario &scenario, std::uint64_t seed);
 
 /** \brief Build, run the requester script, check every expectation. */
-RunReport runScenario(const Scenario &scenario, const RunOptions &options = {});
+RunReport runScenario(const Scenario &scenario, const RunOptions &options = {}, const LabelObserver &atLabel = {});
 
 /** \brief Every `call` a [[step]] may name: what the runner carries out (the loader checks against it). */
 std::span<const std::string_view> stepCalls() noexcept;
