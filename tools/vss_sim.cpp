@@ -39,6 +39,7 @@
 #include "scenario/spelling.h"
 #include "service/service.h"
 #include "test_command.h"
+#include "timeline_command.h"
 
 namespace vsssim {
 namespace {
@@ -101,8 +102,9 @@ struct Options {
     std::string graphFormat = "dot";
     std::string graphView = "backup";
     std::vector<std::string> topic;
-    // test: its own options, in tools/test_command.h
+    // test, timeline: their own options, in tools/test_command.h and tools/timeline_command.h
     TestOptions test;
+    TimelineOptions timeline;
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -545,7 +547,7 @@ std::optional<Observation> observeDuringRun(const Options &o, std::uint64_t &see
     Observation seen;
     std::vector<std::string> reached;
     const RunOptions options{seedOption(o)};
-    const LabelObserver look = [&](const std::string &label, Service &svc) {
+    const LabelObserver look = [&](const std::string &label, HRESULT, Service &svc) {
         if (!label.empty())
             reached.push_back(label);
         if (seen.taken || label != (o.atEnd ? std::string() : o.after))
@@ -973,6 +975,9 @@ const Command kCommands[] = {
              ->check(CLI::IsMember({"backup", "restore", "table"}));
      },
      cmdGraph},
+    {"timeline", "run a scenario and draw it: a lane per writer, events at their virtual times (html, svg, perfetto)",
+     [](CLI::App &c, Options &o) { setupTimelineCommand(c, o.timeline); },
+     [](const Options &o) { return runTimelineCommand(o.timeline); }},
     {"test", "run a requester program once per scenario, with that scenario injected, and judge each run",
      [](CLI::App &c, Options &o) { setupTestCommand(c, o.test); },
      [](const Options &o) { return runTestCommand(o.test); }},

@@ -15,6 +15,7 @@
 #include "core/trace.h"
 #include "scenario/loader.h"
 #include "scenario/runner.h"
+#include "scenario/timeline.h"
 #include "service/service.h"
 
 namespace vsssim {
@@ -159,6 +160,15 @@ void reportAtExit(int status)
         auto service = Service::current();
         auto lock = service->lock();
         writeFile(path, service->trace().jsonLines(), "VSSSIM_TRACE");
+    }
+    // VSSSIM_TIMELINE=run.html (or .svg, .json): the program's own calls on the requester lane.
+    if (const char *path = std::getenv("VSSSIM_TIMELINE"); path && *path) {
+        auto service = Service::current();
+        auto lock = service->lock();
+        const Timeline timeline = buildTimeline(service->trace().records(), {}, verdict->scenario,
+                                                fmt::format("a program under test against {} (seed {})", verdict->path,
+                                                            verdict->seed));
+        writeFile(path, renderTimeline(timeline, timelineFormatFor(path)), "VSSSIM_TIMELINE");
     }
     if (finalStatus != status)
         exitProcessNow(finalStatus);

@@ -270,7 +270,7 @@ public:
         // Let BackupShutdown handlers return and leftover slots be reclaimed (R10: two days).
         svc_->runUntilIdle(svc_->now() + std::chrono::hours(72));
         if (atLabel_)
-            atLabel_("", *svc_);
+            atLabel_("", S_OK, *svc_);
         checker_.finish(held_);
         report_.golden = svc_->trace().golden();
         report_.jsonTrace = svc_->trace().jsonLines();
@@ -521,7 +521,7 @@ private:
     {
         checker_.reached(label, result, held_);
         if (atLabel_)
-            atLabel_(label, *svc_);
+            atLabel_(label, result, *svc_);
     }
 
     const Scenario &sc_;

@@ -23,9 +23,10 @@ struct RunOptions {
     std::optional<std::uint64_t> seed;   ///< overrides the scenario's (--seed, VSSSIM_SEED)
 };
 
-/// Called at each label the requester reaches, and with "" at the end of the run (after the drain),
-/// with the service as it stands then: how `vss-sim list-writers --after` looks in.
-using LabelObserver = std::function<void(const std::string &label, Service &service)>;
+/// Called at each label the requester reaches, with the step's result, and with "" at the end of the
+/// run (after the drain), with the service as it stands then: how `vss-sim list-writers --after` and
+/// `vss-sim timeline` look in.
+using LabelObserver = std::function<void(const std::string &label, HRESULT result, Service &service)>;
 
 struct ExpectationFailure {
     SourcePos pos;
