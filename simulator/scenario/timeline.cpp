@@ -41,13 +41,12 @@ Outcome outcomeOf(const TraceRecord &ret)
     return ret.hr != S_OK ? Outcome::NonFatal : Outcome::Ok;
 }
 
-// Trace records get odd orders, requester steps even ones: a step that ended after N records sits
-// between record N-1 and record N, whatever their times.
-std::size_t recordOrder(std::size_t index) { return 2 * index + 1; }
-std::size_t stepOrder(std::size_t afterRecord) { return 2 * afterRecord; }
-
 struct Builder {
     Timeline t;
+    // One sequence for records and steps: a step that ended after N records sits between record
+    // N-1 and record N, whatever their times; several steps may sit in one gap.
+    std::vector<std::size_t> recordOrders;
+    std::vector<std::size_t> stepOrders;
     std::map<std::string, std::size_t, std::less<>> laneOf;
     std::map<std::pair<std::string, std::uint32_t>, WriterStatus> status;
     std::map<std::pair<std::string, std::uint32_t>, std::size_t> openFreeze;   // window index
@@ -57,6 +56,20 @@ struct Builder {
     std::uint32_t lastFreezeSession = 0;
     SimTime lastFreezeReturnAt{};
     bool holdOpen = false;
+
+    void order(std::size_t records, const std::vector<RequesterStep> &steps)
+    {
+        std::size_t next = 1;
+        std::size_t j = 0;
+        for (std::size_t i = 0; i < records; ++i) {
+            for (; j < steps.size() && steps[j].afterRecord <= i; ++j)
+                stepOrders.push_back(next++);
+            recordOrders.push_back(next++);
+        }
+        for (; j < steps.size(); ++j)
+            stepOrders.push_back(next++);
+    }
+    std::size_t recordOrder(std::size_t index) const { return recordOrders[index]; }
 
     std::size_t lane(std::string_view name)
     {
@@ -227,7 +240,8 @@ struct Builder {
     {
         SimTime from{};
         std::size_t fromOrder = 0;
-        for (const RequesterStep &s : steps) {
+        for (std::size_t i = 0; i < steps.size(); ++i) {
+            const RequesterStep &s = steps[i];
             TimelineBox box;
             box.kind = BoxKind::Requester;
             box.lane = 0;
@@ -235,7 +249,7 @@ struct Builder {
             box.start = from;
             box.startOrder = fromOrder;
             box.end = s.at;
-            box.endOrder = stepOrder(s.afterRecord);
+            box.endOrder = stepOrders[i];
             box.code = s.result;
             box.failed = FAILED(s.result);
             from = s.at;
@@ -254,7 +268,16 @@ Timeline buildTimeline(std::span<const TraceRecord> records, const std::vector<R
     b.t.title = std::move(title);
     b.t.subtitle = std::move(subtitle);
     b.lane("requester");
+    // A requester under test has no script: each of its calls is a step, ending where it returned.
     std::vector<RequesterStep> calls = steps;
+    if (steps.empty())
+        for (std::size_t i = 0; i < records.size(); ++i)
+            if (const TraceRecord &r = records[i]; r.kind == TraceKind::Call) {
+                const std::size_t colon = r.what.rfind(':');
+                calls.push_back(RequesterStep{std::string(r.what.substr(colon == std::string_view::npos ? 0 : colon + 1)),
+                                              r.hr, r.at, i + 1});
+            }
+    b.order(records.size(), calls);
     for (std::size_t i = 0; i < records.size(); ++i) {
         const TraceRecord &r = records[i];
         b.t.end = std::max(b.t.end, r.at);
@@ -264,17 +287,11 @@ Timeline buildTimeline(std::span<const TraceRecord> records, const std::vector<R
         case TraceKind::State: b.stateChanged(r, i); break;
         case TraceKind::Mistake: b.point(BoxKind::Mistake, r, i, r.detail.substr(0, r.detail.find(':'))); break;
         case TraceKind::Service: b.point(BoxKind::Service, r, i, std::string(r.what)); break;
-        case TraceKind::Call:
-            // A requester under test: each call is a step, ending where the call returned.
-            if (steps.empty()) {
-                const std::string_view method = r.what.substr(r.what.rfind(':') == std::string_view::npos ? 0 : r.what.rfind(':') + 1);
-                calls.push_back(RequesterStep{std::string(method), r.hr, r.at, i + 1});
-            }
-            break;
+        case TraceKind::Call:    // read above, as the requester's steps
         case TraceKind::Async: break;   // the step that waited for it ends with it
         }
     }
-    for (const RequesterStep &s : steps)
+    for (const RequesterStep &s : calls)
         b.t.end = std::max(b.t.end, s.at);
     b.requester(calls);
     std::stable_sort(b.t.boxes.begin(), b.t.boxes.end(),
@@ -282,7 +299,7 @@ Timeline buildTimeline(std::span<const TraceRecord> records, const std::vector<R
     for (TimelineWindow &w : b.t.windows)
         if (w.why == "the run ended") {
             w.end = b.t.end;
-            w.endOrder = 2 * records.size() + 2;
+            w.endOrder = records.size() + calls.size() + 1;
         }
     return std::move(b.t);
 }
@@ -497,7 +514,8 @@ std::string svgBody(const Timeline &t, const Layout &layout, double height)
     }
     // Windows under the boxes.
     for (const TimelineWindow &w : t.windows) {
-        const double x1 = layout.left(w.start, w.startOrder);
+        // Writes are held from the end of the Freeze phase; a freeze window opens at the delivery.
+        const double x1 = w.holdWrites ? layout.right(w.start, w.startOrder) : layout.left(w.start, w.startOrder);
         const double x2 = std::max(layout.left(w.end, w.endOrder), x1 + 4);
         if (w.holdWrites) {
             out += fmt::format("<g class=\"window hold\"><rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\"/>"
@@ -639,6 +657,8 @@ for (const g of document.querySelectorAll('#timeline .box')) {{
     panel.textContent = text;
   }});
 }}
+// What a headless browser's DOM dump shows: the script ran, and over how many boxes.
+document.body.dataset.boxes = document.querySelectorAll('#timeline .box').length;
 </script>
 </body></html>
 )PAGE",
