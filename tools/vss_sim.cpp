@@ -39,6 +39,7 @@
 #include "scenario/spelling.h"
 #include "service/service.h"
 #include "test_command.h"
+#include "step_command.h"
 #include "timeline_command.h"
 
 namespace vsssim {
@@ -105,6 +106,7 @@ struct Options {
     // test, timeline: their own options, in tools/test_command.h and tools/timeline_command.h
     TestOptions test;
     TimelineOptions timeline;
+    StepOptions step;
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -978,6 +980,8 @@ const Command kCommands[] = {
     {"timeline", "run a scenario and draw it: a lane per writer, events at their virtual times (html, svg, perfetto)",
      [](CLI::App &c, Options &o) { setupTimelineCommand(c, o.timeline); },
      [](const Options &o) { return runTimelineCommand(o.timeline); }},
+    {"step", "step through a scenario's run one delivery at a time: event, writer, outcome, table row, every state",
+     [](CLI::App &c, Options &o) { setupStepCommand(c, o.step); }, [](const Options &o) { return runStepCommand(o.step); }},
     {"test", "run a requester program once per scenario, with that scenario injected, and judge each run",
      [](CLI::App &c, Options &o) { setupTestCommand(c, o.test); },
      [](const Options &o) { return runTestCommand(o.test); }},
