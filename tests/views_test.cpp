@@ -83,6 +83,23 @@ TEST_SUITE("views")
         CHECK(restore.find("Freeze") == std::string::npos);
     }
 
+    TEST_CASE("timeline: docs/ holds the current pictures of the tutorial's six runs")
+    {
+        // Our own SVG, so the bytes are compared: a change to the table, a scenario, the simulator or
+        // the drawing shows here until `bash docs/regenerate.sh` is run and docs/ committed.
+        static constexpr const char *kTutorialRuns[] = {"normal-backup", "exchange-retryable-shared-class",
+                                                        "freeze-timeout", "exchange-writer-not-responding",
+                                                        "third-party-provider-veto", "normal-restore"};
+        const std::string tutorial = slurp(std::string(DOCS_DIR) + "/tutorial.md");
+        for (const char *run : kTutorialRuns) {
+            const std::string path = std::string(DOCS_DIR) + "/timeline-" + run + ".svg";
+            INFO("stale picture: run `bash docs/regenerate.sh` and commit docs/ (" << path << ")");
+            const bool current = slurp(path) == timelineSvg(timelineOf(run));   // not the bytes: they run to 350 kB
+            CHECK(current);
+            CHECK(tutorial.find(std::string("(timeline-") + run + ".svg)") != std::string::npos);
+        }
+    }
+
     TEST_CASE("timeline: a lane per writer, boxes from delivery to return, the row that applied")
     {
         const Timeline t = timelineOf("freeze-timeout");

@@ -314,9 +314,9 @@ Timeline scenarioTimeline(const Scenario &scenario, const RunOptions &options, R
             steps.push_back(RequesterStep{label, result, svc.now(), svc.trace().records().size()});
             return;
         }
+        // No path in it: docs/ keeps these pictures, and they must not depend on where the tree lives.
         timeline = buildTimeline(svc.trace().records(), steps, scenario.name,
-                                 fmt::format("{} (seed {}); reproduce: vss-sim timeline {} --seed {}", scenario.description,
-                                             seed, scenario.path, seed));
+                                 fmt::format("{} (seed {})", scenario.description, seed));
     };
     RunReport r = runScenario(scenario, RunOptions{seed}, look);
     if (report)
@@ -346,6 +346,7 @@ namespace {
 
 constexpr double kGutter = 250;
 constexpr double kColumn = 96;
+constexpr double kRequesterColumn = 64;
 constexpr double kLane = 40;
 constexpr double kTop = 64;
 constexpr double kPad = 3;
@@ -361,29 +362,40 @@ std::string groupOf(const TimelineBox &b, std::size_t index)
 }
 
 struct Layout {
+    struct Column {
+        std::size_t firstOrder;
+        double x;
+        double width;
+    };
     struct Instant {
         SimTime at;
         double x;
-        std::vector<std::size_t> columnOrders;   ///< the first order of each column, ascending
+        std::vector<Column> columns;   ///< ascending by first order
     };
     std::vector<Instant> instants;
     double width = 0;
 
     explicit Layout(const Timeline &t)
     {
-        // Each group's first order at each instant where one of its ends lies.
-        std::map<SimTime, std::map<std::string, std::size_t>> groups;
-        auto note = [&](SimTime at, const std::string &group, std::size_t order) {
-            auto [it, added] = groups[at].try_emplace(group, order);
-            it->second = std::min(it->second, order);
+        // Each group's first order at each instant where one of its ends lies, and whether only the
+        // requester is there: such a column holds a step's label alone and can be narrower.
+        struct Group {
+            std::size_t order;
+            bool requesterOnly;
+        };
+        std::map<SimTime, std::map<std::string, Group>> groups;
+        auto note = [&](SimTime at, const std::string &group, std::size_t order, bool requester) {
+            auto [it, added] = groups[at].try_emplace(group, Group{order, requester});
+            it->second.order = std::min(it->second.order, order);
         };
         for (std::size_t i = 0; i < t.boxes.size(); ++i) {
             const TimelineBox &b = t.boxes[i];
             const std::string g = groupOf(b, i);
+            const bool requester = b.kind == BoxKind::Requester;
             // A requester step's own column is where it ends; it spans back to where the last one ended.
-            if (b.kind != BoxKind::Requester)
-                note(b.start, g, b.startOrder);
-            note(b.end, g, b.endOrder);
+            if (!requester)
+                note(b.start, g, b.startOrder, false);
+            note(b.end, g, b.endOrder, requester);
         }
         groups[SimTime{0}];
         double x = kGutter;
@@ -391,38 +403,42 @@ struct Layout {
         for (auto &[at, byGroup] : groups) {
             if (at > previous) {
                 const double seconds = std::chrono::duration<double>(at - previous).count();
-                x += 18 + 22 * std::log2(1 + seconds / 0.1);
+                x += std::round(18 + 22 * std::log2(1 + seconds / 0.1));   // whole pixels: short, stable SVG text
             }
             Instant in{at, x, {}};
-            for (auto &[g, order] : byGroup)
-                in.columnOrders.push_back(order);
-            std::sort(in.columnOrders.begin(), in.columnOrders.end());
-            if (in.columnOrders.empty())
-                in.columnOrders.push_back(0);
-            x += kColumn * static_cast<double>(in.columnOrders.size());
+            for (auto &[g, group] : byGroup)
+                in.columns.push_back(Column{group.order, 0, group.requesterOnly ? kRequesterColumn : kColumn});
+            std::sort(in.columns.begin(), in.columns.end(),
+                      [](const Column &l, const Column &r) { return l.firstOrder < r.firstOrder; });
+            if (in.columns.empty())
+                in.columns.push_back(Column{0, 0, kColumn});
+            for (Column &c : in.columns) {
+                c.x = x;
+                x += c.width;
+            }
             instants.push_back(std::move(in));
             previous = at;
         }
         width = x + 40;
     }
 
-    const Instant &instant(SimTime at) const
+    /// The column that holds (at, order): the last one at that instant whose first order is not after it.
+    const Column &column(SimTime at, std::size_t order) const
     {
         auto it = std::lower_bound(instants.begin(), instants.end(), at, [](const Instant &i, SimTime t) { return i.at < t; });
-        return it == instants.end() ? instants.back() : *it;
+        const Instant &in = it == instants.end() ? instants.back() : *it;
+        const Column *found = &in.columns.front();
+        for (const Column &c : in.columns)
+            if (c.firstOrder <= order)
+                found = &c;
+        return *found;
     }
-
-    /// The left edge of the column that holds (at, order).
-    double left(SimTime at, std::size_t order) const
+    double left(SimTime at, std::size_t order) const { return column(at, order).x; }
+    double right(SimTime at, std::size_t order) const
     {
-        const Instant &in = instant(at);
-        std::size_t column = 0;
-        for (std::size_t c = 0; c < in.columnOrders.size(); ++c)
-            if (in.columnOrders[c] <= order)
-                column = c;
-        return in.x + kColumn * static_cast<double>(column);
+        const Column &c = column(at, order);
+        return c.x + c.width;
     }
-    double right(SimTime at, std::size_t order) const { return left(at, order) + kColumn; }
 };
 
 std::string xml(std::string_view s)
