@@ -21,11 +21,6 @@ namespace {
 
 constexpr std::string_view kHelp = "n next, c continue, b WRITER|EVENT break there, q quit";
 
-std::string codeText(HRESULT hr)
-{
-    return std::string(hresultName(hr).value_or(fmt::format("0x{:08x}", static_cast<std::uint32_t>(hr))));
-}
-
 struct WriterView {
     std::string state = "(no record)";
     HRESULT code = S_OK;
@@ -46,8 +41,11 @@ public:
         for (std::size_t i = 1; i < t.lanes.size(); ++i)
             if (t.lanes[i] != "service")
                 writers_.emplace_back(t.lanes[i], WriterView{});
-        for (const TimelineBox *b : steps_)
+        for (const TimelineBox *b : steps_) {
             events_.insert(b->label);
+            if (b->kind == BoxKind::Expiry)
+                events_.insert("FreezeWindowExpired");   // the table's name for it
+        }
     }
 
     int run()
@@ -58,7 +56,8 @@ public:
         for (std::size_t i = 0; i < steps_.size(); ++i) {
             const TimelineBox &b = *steps_[i];
             apply(b);
-            const bool hit = breaks_.count(t_.lanes[b.lane]) || breaks_.count(b.label);
+            const bool hit = breaks_.count(t_.lanes[b.lane]) || breaks_.count(b.label) ||
+                             (b.kind == BoxKind::Expiry && breaks_.count("FreezeWindowExpired"));
             if (!stopping_ && !hit) {
                 std::cout << line(i) << '\n';
                 continue;
@@ -159,7 +158,7 @@ private:
         if (b.kind == BoxKind::NotDelivered)
             return "not delivered: the writer had no free session slot";
         const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(b.end - b.start).count();
-        return fmt::format("{} after {}.{:03}s, code {}", b.outcome, ms / 1000, ms % 1000, codeText(b.code));
+        return fmt::format("{} after {}.{:03}s, code {}", b.outcome, ms / 1000, ms % 1000, hresultText(b.code));
     }
 
     std::string line(std::size_t i) const
@@ -167,7 +166,7 @@ private:
         const TimelineBox &b = *steps_[i];
         return fmt::format("{} #{} {} {}: {}; {}; -> {} {}", formatSimTime(b.end), i + 1, t_.lanes[b.lane], b.label,
                            handlerText(b), b.row.empty() ? "no row: nothing changes" : "row " + b.row, b.stateAfter,
-                           codeText(b.failureAfter));
+                           hresultText(b.failureAfter));
     }
 
     std::string table(const TimelineBox &current) const
@@ -178,7 +177,7 @@ private:
         std::string out;
         for (const auto &[name, view] : writers_)
             out += fmt::format("  {} {:<{}}  {:<36} {}{}\n", name == t_.lanes[current.lane] ? '>' : ' ', name, width,
-                               view.state, codeText(view.code), view.session ? fmt::format("  (session {})", view.session) : "");
+                               view.state, hresultText(view.code), view.session ? fmt::format("  (session {})", view.session) : "");
         return out;
     }
 
@@ -189,7 +188,7 @@ private:
                                       formatSimTime(b.end), b.label, t_.lanes[b.lane], b.session, requesterAt(b));
         out += fmt::format("  handler: {}\n  row:     {}\n  after:   {} {}\n", handlerText(b),
                            b.row.empty() ? "none: the event changes nothing here" : b.row, b.stateAfter,
-                           codeText(b.failureAfter));
+                           hresultText(b.failureAfter));
         if (b.failureAfter != S_OK)
             out += "  explain: " + explainLine(b.failureAfter) + "\n";
         return out + table(b);

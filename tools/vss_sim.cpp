@@ -97,6 +97,7 @@ struct Options {
     bool french = false;
     bool legacy = false;
     std::string after;     ///< list-writers: the run's view after this label
+    int occurrence = 1;    ///< ... the nth time the requester reaches it
     bool atEnd = false;    ///< list-writers: the run's view at its end
     // explain, graph, help
     std::string what;
@@ -548,11 +549,12 @@ std::optional<Observation> observeDuringRun(const Options &o, std::uint64_t &see
     }
     Observation seen;
     std::vector<std::string> reached;
+    int times = 0;
     const RunOptions options{seedOption(o)};
     const LabelObserver look = [&](const std::string &label, HRESULT, Service &svc) {
         if (!label.empty())
             reached.push_back(label);
-        if (seen.taken || label != (o.atEnd ? std::string() : o.after))
+        if (seen.taken || label != (o.atEnd ? std::string() : o.after) || (!o.atEnd && ++times < o.occurrence))
             return;
         seen.writers = observeWriters(svc, seen.late, &seen.hr);
         seen.taken = true;
@@ -561,8 +563,8 @@ std::optional<Observation> observeDuringRun(const Options &o, std::uint64_t &see
     g_inFlight.seed = seed;
     runScenario(*sc, options, look);
     if (!seen.taken)
-        throw UsageError(fmt::format("--after '{}': this run never got there (seed {}); it reached: {}", o.after, seed,
-                                     joinText(reached, ", ")));
+        throw UsageError(fmt::format("--after '{}' --occurrence {}: this run got there {} times (seed {}); it reached: {}",
+                                     o.after, o.occurrence, times, seed, joinText(reached, ", ")));
     return seen;
 }
 
@@ -957,6 +959,8 @@ const Command kCommands[] = {
          c.add_option("--after", o.after,
                       "run FILE and list what vssadmin shows once its requester reaches this step label "
                       "(e.g. after-snapshot; see its [[expect]] labels)");
+         c.add_option("--occurrence", o.occurrence, "with --after: the nth time the requester reaches LABEL (default 1)")
+             ->check(CLI::PositiveNumber);
          c.add_flag("--at-end", o.atEnd, "run FILE and list what vssadmin shows after the run, writers settled");
      },
      cmdListWriters},

@@ -406,6 +406,13 @@ std::optional<std::string_view> hresultName(HRESULT hr) noexcept
     return std::nullopt;
 }
 
+std::string hresultText(HRESULT hr)
+{
+    if (const NamedValue *row = hresultInfo(hr))
+        return std::string(row->name);
+    return fmt::format("0x{:08x}", static_cast<std::uint32_t>(hr));
+}
+
 std::optional<HRESULT> hresultByName(std::string_view name) noexcept
 {
     if (const NamedValue *row = findName(kHresults, name))

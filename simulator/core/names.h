@@ -33,6 +33,8 @@ std::optional<std::string_view> hresultName(HRESULT hr) noexcept;
 std::optional<HRESULT> hresultByName(std::string_view name) noexcept;
 /// The table row for hr, or nullptr.
 const NamedValue *hresultInfo(HRESULT hr) noexcept;
+/// "VSS_E_WRITERERROR_TIMEOUT", or "0x80041234" for a code without a name: a code in a table cell.
+std::string hresultText(HRESULT hr);
 
 /// The Win32 error codes (winerror.h) a VSS caller meets, mostly inside HRESULT_FROM_WIN32 codes, with
 /// the text Windows' FormatMessage gives for them. `value` is the Win32 code, not the HRESULT.

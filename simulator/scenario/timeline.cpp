@@ -19,13 +19,6 @@ namespace vsssim {
 
 namespace {
 
-std::string hrName(HRESULT hr)
-{
-    if (auto name = hresultName(hr))
-        return std::string(*name);
-    return fmt::format("0x{:08x}", static_cast<std::uint32_t>(hr));
-}
-
 std::string stateText(const WriterStatus &s)
 {
     return s.stateBit == kNoRecord ? std::string("(no record)") : std::string(writerStateName(s.state));
@@ -326,7 +319,7 @@ Timeline scenarioTimeline(const Scenario &scenario, const RunOptions &options, R
 
 std::string explainLine(HRESULT code)
 {
-    std::string text = hrName(code);
+    std::string text = hresultText(code);
     if (const NamedValue *info = hresultInfo(code))
         text += ": " + std::string(info->meaning);
     if (hasOwnLastError(code))
@@ -506,8 +499,8 @@ std::string describe(const Timeline &t, const TimelineBox &b)
     default:
         text += fmt::format("\noutcome: {}", b.outcome);
         if (b.kind == BoxKind::Delivery)
-            text += fmt::format(", handler code {}", hrName(b.code));
-        text += fmt::format("\nstate after: {}, failure {}", b.stateAfter, hrName(b.failureAfter));
+            text += fmt::format(", handler code {}", hresultText(b.code));
+        text += fmt::format("\nstate after: {}, failure {}", b.stateAfter, hresultText(b.failureAfter));
         text += "\ntable row: " + (b.row.empty() ? std::string("none (the event changes nothing here)") : b.row);
         if (b.code != S_OK)
             text += "\nexplain: " + explainLine(b.code);
@@ -563,7 +556,7 @@ std::string svgBody(const Timeline &t, const Layout &layout, double height)
         if (b.failed && b.kind != BoxKind::Mistake && b.kind != BoxKind::Service) {
             const HRESULT shown = b.code != S_OK ? b.code : b.failureAfter;
             if (shown != S_OK)
-                label += " " + hrName(shown);
+                label += " " + hresultText(shown);
         }
         if (label.size() > fit)
             label = fit > 1 ? label.substr(0, fit - 1) + "\u2026" : std::string();
@@ -695,11 +688,11 @@ std::string timelinePerfetto(const Timeline &t)
                           {"pid", 1}, {"tid", w.holdWrites ? 0 : w.lane}, {"ts", us(w.start)}, {"dur", us(w.end) - us(w.start)},
                           {"args", {{"session", w.session}, {"ended by", w.why}}}});
     for (const TimelineBox &b : t.boxes) {
-        nlohmann::ordered_json args = {{"session", b.session}, {"code", hrName(b.code)}};
+        nlohmann::ordered_json args = {{"session", b.session}, {"code", hresultText(b.code)}};
         if (b.kind != BoxKind::Requester && b.kind != BoxKind::Mistake && b.kind != BoxKind::Service) {
             args["outcome"] = b.outcome;
             args["state after"] = b.stateAfter;
-            args["failure after"] = hrName(b.failureAfter);
+            args["failure after"] = hresultText(b.failureAfter);
             args["table row"] = b.row;
         }
         if (b.failed || b.code != S_OK)
