@@ -287,6 +287,17 @@ Timeline buildTimeline(std::span<const TraceRecord> records, const std::vector<R
     for (const RequesterStep &s : calls)
         b.t.end = std::max(b.t.end, s.at);
     b.requester(calls);
+    // The service lane goes under the writers, wherever its first entry came.
+    if (auto it = b.laneOf.find("service"); it != b.laneOf.end() && it->second + 1 != b.t.lanes.size()) {
+        const std::size_t from = it->second;
+        auto moved = [&](std::size_t lane) { return lane == from ? b.t.lanes.size() - 1 : lane > from ? lane - 1 : lane; };
+        for (TimelineBox &box : b.t.boxes)
+            box.lane = moved(box.lane);
+        for (TimelineWindow &w : b.t.windows)
+            w.lane = moved(w.lane);
+        std::rotate(b.t.lanes.begin() + static_cast<std::ptrdiff_t>(from), b.t.lanes.begin() + static_cast<std::ptrdiff_t>(from) + 1,
+                    b.t.lanes.end());
+    }
     std::stable_sort(b.t.boxes.begin(), b.t.boxes.end(),
                      [](const TimelineBox &x, const TimelineBox &y) { return x.startOrder < y.startOrder; });
     for (TimelineWindow &w : b.t.windows)
