@@ -260,9 +260,22 @@ int main()
     bool abortRequired = false;
     VSS_ID idSnapshotSet = GUID_NULL, idSnapshot = GUID_NULL;
 
-    hr = CreateVssBackupComponents(&pBackup);
-    if (SUCCEEDED(hr))
-        hr = pBackup->InitializeForBackup();
+    // Right after a VSS service restart, the service answers VSS_E_UNEXPECTED for a few seconds:
+    // retry after a short, bounded wait.
+    for (int attempt = 0; attempt < 3; attempt++) {
+        hr = CreateVssBackupComponents(&pBackup);
+        if (SUCCEEDED(hr)) {
+            hr = pBackup->InitializeForBackup();
+            if (FAILED(hr)) {
+                pBackup->Release();
+                pBackup = NULL;
+            }
+        }
+        if (hr != VSS_E_UNEXPECTED)
+            break;
+        printf("The VSS service is not ready (0x%08x); retrying in 10 seconds ...\n", (unsigned)hr);
+        Sleep(10000);
+    }
     if (SUCCEEDED(hr))
         hr = pBackup->SetBackupState(true, false, VSS_BT_FULL, false);
     if (SUCCEEDED(hr))

@@ -1593,6 +1593,28 @@ TEST_CASE("IVssAsync: Wait(ms), QueryStatus, Cancel on a slow PrepareForSnapshot
     CHECK(entry(list, sim, kSystemWriter).state == VSS_WS_STABLE);
 }
 
+/// DoSnapshotSet failing (the registry writer fails at Thaw), waited on under the reading `sim` has:
+/// Wait reports the wait or, with wait_returns_failure, the operation; QueryStatus the operation.
+static void waitOnFailedSet(Sim &sim, bool waitReturnsFailure)
+{
+    INFO("seed=", sim.seed);
+    sim.fault(kRegistry, failAt(Input::Thaw, VSS_E_WRITERERROR_NONRETRYABLE));
+    Ctx c(sim);
+    c.drive(Stage::Prepared);
+    IVssAsync *pAsync = NULL;
+    REQUIRE(Hr{c.p()->DoSnapshotSet(&pAsync)} == Hr{S_OK});
+    const HRESULT waited = waitReturnsFailure ? VSS_E_UNEXPECTED_WRITER_ERROR : S_OK;
+    CHECK(Hr{pAsync->Wait()} == Hr{waited});
+    CHECK(Hr{pAsync->Wait(0)} == Hr{waited});
+    HRESULT st = E_FAIL;
+    CHECK(Hr{pAsync->QueryStatus(&st, NULL)} == Hr{S_OK});
+    CHECK(Hr{st} == Hr{VSS_E_UNEXPECTED_WRITER_ERROR});
+    if (!waitReturnsFailure)
+        CHECK(Hr{pAsync->Cancel()} == Hr{VSS_E_UNEXPECTED_WRITER_ERROR});
+    pAsync->Release();
+    CHECK(Hr{c.p()->AbortBackup()} == Hr{S_OK});
+}
+
 TEST_CASE("IVssAsync: Cancel and Wait after the end report the result; a QueryStatus polling loop terminates")
 {
     SUBCASE("finished")
@@ -1612,39 +1634,14 @@ TEST_CASE("IVssAsync: Cancel and Wait after the end report the result; a QuerySt
     }
     SUBCASE("failed")
     {
-        Sim sim;
-        INFO("seed=", sim.seed);
-        sim.fault(kRegistry, failAt(Input::Thaw, VSS_E_WRITERERROR_NONRETRYABLE));
-        Ctx c(sim);
-        c.drive(Stage::Prepared);
-        IVssAsync *pAsync = NULL;
-        REQUIRE(Hr{c.p()->DoSnapshotSet(&pAsync)} == Hr{S_OK});
         // R13 revised (restic#4875): the wait succeeded; only QueryStatus carries the failure.
-        CHECK(Hr{pAsync->Wait()} == Hr{S_OK});
-        CHECK(Hr{pAsync->Wait(0)} == Hr{S_OK});
-        HRESULT st = E_FAIL;
-        CHECK(Hr{pAsync->QueryStatus(&st, NULL)} == Hr{S_OK});
-        CHECK(Hr{st} == Hr{VSS_E_UNEXPECTED_WRITER_ERROR});
-        CHECK(Hr{pAsync->Cancel()} == Hr{VSS_E_UNEXPECTED_WRITER_ERROR});
-        pAsync->Release();
-        CHECK(Hr{c.p()->AbortBackup()} == Hr{S_OK});
+        Sim sim;
+        waitOnFailedSet(sim, false);
     }
     SUBCASE("failed, with wait_returns_failure: the other reading of Microsoft's Wait page")
     {
         Sim sim([](vsssim::ServiceOptions &o) { o.settings.waitReturnsFailure = true; });
-        INFO("seed=", sim.seed);
-        sim.fault(kRegistry, failAt(Input::Thaw, VSS_E_WRITERERROR_NONRETRYABLE));
-        Ctx c(sim);
-        c.drive(Stage::Prepared);
-        IVssAsync *pAsync = NULL;
-        REQUIRE(Hr{c.p()->DoSnapshotSet(&pAsync)} == Hr{S_OK});
-        CHECK(Hr{pAsync->Wait()} == Hr{VSS_E_UNEXPECTED_WRITER_ERROR});
-        CHECK(Hr{pAsync->Wait(0)} == Hr{VSS_E_UNEXPECTED_WRITER_ERROR});
-        HRESULT st = E_FAIL;
-        CHECK(Hr{pAsync->QueryStatus(&st, NULL)} == Hr{S_OK});
-        CHECK(Hr{st} == Hr{VSS_E_UNEXPECTED_WRITER_ERROR});
-        pAsync->Release();
-        CHECK(Hr{c.p()->AbortBackup()} == Hr{S_OK});
+        waitOnFailedSet(sim, true);
         // A finished operation still waits with S_OK in this reading.
         Requester r;
         REQUIRE(Hr{r.initBackup()} == Hr{S_OK});

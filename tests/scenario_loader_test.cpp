@@ -17,6 +17,7 @@
 #include "core/names.h"
 #include "core/rng.h"
 #include "scenario/loader.h"
+#include "scenario/runner.h"
 #include "scenario/spelling.h"
 
 #ifndef MALFORMED_DIR
@@ -675,6 +676,53 @@ TEST_CASE("every error is reported, in file order, up to 20")
     REQUIRE(capped.errors.size() == 20);
     CHECK(capped.errors.front().format() == "t.toml:5:8: error: volume name 'V0' must end with a backslash (as in 'D:\\')");
     CHECK(capped.errors.back().line == 5 + 2 * 19);
+}
+
+TEST_CASE("[[background]] happens for any requester: at a virtual time, or at the nth call of a method")
+{
+    const std::string head = R"(
+[scenario]
+name = "bg"
+description = "another creation holds the lock"
+[requester]
+volumes = ['C:\']
+)";
+    SUBCASE("on_call: just before the requester's first StartSnapshotSet") {
+        const Scenario s = load(head + R"(
+[[background]]
+action = "BackgroundSnapshot"
+on_call = "StartSnapshotSet"
+duration = "30s"
+[[expect]]
+after = "StartSnapshotSet"
+result = "VSS_E_SNAPSHOT_SET_IN_PROGRESS"
+)");
+        REQUIRE(s.background.size() == 1);
+        CHECK(s.background[0].onCall == "StartSnapshotSet");
+        const RunReport r = runScenario(s);
+        for (const ExpectationFailure &f : r.failures)
+            INFO(f.what, ": expected ", f.expected, ", got ", f.got);
+        CHECK(r.passed);
+    }
+    SUBCASE("at: a writer process dies at t = 1 s, before the run's first wait ends") {
+        const Scenario s = load(head + R"(
+[[background]]
+action = "VanishWriter"
+at = "1s"
+writer = "System Writer"
+[[expect]]
+when = "GatherWriterMetadata"
+count = 9
+)");
+        CHECK(*s.background[0].at == std::chrono::seconds(1));
+        CHECK(runScenario(s).passed == false);  // the first gather answers at once: all 10 are listed
+    }
+    CHECK(firstError(head + "[[background]]\naction = \"RestartWriter\"\nat = \"1s\"\n") ==
+          "t.toml:7:1: error: [[background]] 'RestartWriter' needs 'writer'");
+    CHECK(firstError(head + "[[background]]\naction = \"BackgroundSnapshot\"\nduration = \"1s\"\n") ==
+          "t.toml:7:1: error: [[background]] needs 'at' (a virtual time) or 'on_call' (a requester method)");
+    CHECK(firstError(head + "[[background]]\naction = \"Reboot\"\nat = \"1s\"\n") ==
+          "t.toml:8:10: error: unknown action 'Reboot': expected BackgroundSnapshot, RestartWriter or VanishWriter");
 }
 
 TEST_CASE("the malformed corpus: each file gets the error its first line promises")

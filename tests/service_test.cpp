@@ -605,4 +605,103 @@ TEST_CASE("restore: PreRestore and PostRestore reach only writers with selected 
     CHECK(Hr{bad.s->initializeForRestore(L"<nope/>").hr()} == Hr{VSS_E_INVALID_XML_DOCUMENT});
 }
 
+// ---- retries across sessions (behavior.md §17): M8, M9, and what a correct requester does ----
+
+static std::size_t count(const Service &svc, std::string_view id)
+{
+    std::size_t n = 0;
+    for (const Mistake &m : svc.mistakes())
+        n += m.id == id;
+    return n;
+}
+
+static std::string detailOf(const Service &svc, std::string_view id)
+{
+    for (const Mistake &m : svc.mistakes())
+        if (m.id == id)
+            return m.detail;
+    return {};
+}
+
+/// One failed attempt: the snapshot fails, AbortBackup, the object released.
+static void failedAttempt(const std::shared_ptr<Service> &svc)
+{
+    Requester r(svc);
+    REQUIRE(Hr{r.backupUpToPrepare()} == Hr{VSS_S_ASYNC_FINISHED});
+    CHECK(FAILED(r.snapshot()));
+    CHECK(r.s->abortBackup());
+}
+
+TEST_CASE("M9: a retry sooner than 10 minutes after a RETRYABLE writer failure, and a fourth retry")
+{
+    auto svc = makeService();
+    writer(*svc, "System Writer").faults.events.push_back(fault(Input::Freeze, VSS_E_WRITERERROR_RETRYABLE, true));
+    failedAttempt(svc);
+    SUBCASE("retrying at once is reported") {
+        failedAttempt(svc);
+        CHECK(count(*svc, "M9") == 1);
+        CHECK(detailOf(*svc, "M9").find("System Writer retried") != std::string::npos);
+    }
+    SUBCASE("three retries 10 minutes apart are correct; a fourth is reported once") {
+        for (int retry = 1; retry <= 3; ++retry) {
+            svc->advance(10min);
+            failedAttempt(svc);
+        }
+        CHECK(count(*svc, "M9") == 0);
+        svc->advance(10min);
+        failedAttempt(svc);
+        CHECK(count(*svc, "M9") == 1);
+        CHECK(detailOf(*svc, "M9").find("fourth retry") != std::string::npos);
+    }
+}
+
+TEST_CASE("M8: a NONRETRYABLE writer backed up again unchanged; a restart clears it")
+{
+    auto svc = makeService();
+    writer(*svc, "Registry Writer").faults.events.push_back(fault(Input::PostSnapshot, VSS_E_WRITERERROR_NONRETRYABLE, false));
+    {
+        Requester r(svc);
+        REQUIRE(Hr{r.backupUpToPrepare()} == Hr{VSS_S_ASYNC_FINISHED});
+        r.snapshot();
+        CHECK(r.s->abortBackup());
+    }
+    SUBCASE("selected again without a restart") {
+        Requester r(svc);
+        r.backupUpToPrepare();
+        CHECK(count(*svc, "M8") == 1);
+    }
+    SUBCASE("after the writer restarted") {
+        svc->restartWriter(writer(*svc, "Registry Writer"));
+        Requester r(svc);
+        r.backupUpToPrepare();
+        CHECK(count(*svc, "M8") == 0);
+    }
+    SUBCASE("not selected: its data is left out, as §17 says") {
+        Requester r(svc);
+        r.backupUpToPrepare(false);
+        CHECK(count(*svc, "M8") == 0);
+    }
+}
+
+TEST_CASE("M18: a failed operation waited for and never read; QueryStatus reads it")
+{
+    auto svc = makeService();
+    writer(*svc, "System Writer").faults.events.push_back(fault(Input::Freeze, VSS_E_WRITERERROR_RETRYABLE, true));
+    Requester r(svc);
+    REQUIRE(Hr{r.backupUpToPrepare()} == Hr{VSS_S_ASYNC_FINISHED});
+    auto op = r.s->doSnapshotSet();
+    REQUIRE(op);
+    CHECK(Hr{r.s->wait(**op, std::nullopt)} == Hr{S_OK});
+    SUBCASE("the next call without QueryStatus") {
+        r.s->noteRequesterCall();
+        r.s->noteRequesterCall();
+        CHECK(count(*svc, "M18") == 1);
+    }
+    SUBCASE("QueryStatus first") {
+        CHECK(FAILED(r.s->queryStatus(**op)));
+        r.s->noteRequesterCall();
+        CHECK(count(*svc, "M18") == 0);
+    }
+}
+
 } // TEST_SUITE

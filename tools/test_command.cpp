@@ -174,17 +174,19 @@ void readVerdict(Job &job)
     }
     const unsigned backups = v["sessions"].value("backup", 0u);
     const unsigned restores = v["sessions"].value("restore", 0u);
-    if (!v.value("held", false)) {
-        job.outcome = RunOutcome::Fail;
-        job.reason = fmt::format("{} of {} expectations failed, {} requester mistakes", job.failedExpectations,
-                                 job.checked, job.mistakes.size());
-    } else if (job.kind == Kind::Restore && restores == 0) {
+    // Applicability first: a backup program's verdict on the backup half of a restore scenario is
+    // not the scenario's story.
+    if (job.kind == Kind::Restore && restores == 0) {
         job.outcome = RunOutcome::NotApplicable;
         job.reason = "a restore scenario; the program did no restore";
     } else if (job.kind == Kind::Backup && backups == 0) {
         job.outcome = RunOutcome::NotApplicable;
         job.reason = restores > 0 ? "a backup scenario; the program did only restores"
                                   : "a backup scenario; the program started no backup";
+    } else if (!v.value("held", false)) {
+        job.outcome = RunOutcome::Fail;
+        job.reason = fmt::format("{} of {} expectations failed, {} requester mistakes", job.failedExpectations,
+                                 job.checked, job.mistakes.size());
     } else {
         job.outcome = RunOutcome::Pass;
     }

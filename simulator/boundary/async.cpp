@@ -6,7 +6,10 @@
 
 namespace vsssim {
 
-Async::Async(std::shared_ptr<Session> session, AsyncPtr op) : session_(std::move(session)), op_(std::move(op)) {}
+Async::Async(std::shared_ptr<Session> session, AsyncPtr op)
+    : RefCounted(ComKind::Async), session_(std::move(session)), op_(std::move(op))
+{
+}
 
 Async::~Async()
 {

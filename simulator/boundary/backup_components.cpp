@@ -189,7 +189,10 @@ private:
 // ---------------------------------------------------------------------------------------------
 // Lifetime
 
-BackupComponents::BackupComponents(std::shared_ptr<Session> session) : session_(std::move(session)) {}
+BackupComponents::BackupComponents(std::shared_ptr<Session> session)
+    : RefCounted(ComKind::Requester), session_(std::move(session))
+{
+}
 
 BackupComponents::~BackupComponents()
 {
@@ -214,6 +217,8 @@ HRESULT BackupComponents::locked(const char *method, Body &&body) noexcept
         attachCurrentThread();
         Service &service = session_->service();
         auto lock = service.lock();
+        session_->noteRequesterCall();
+        service.notifyBeforeCall(std::string_view(method).substr(std::string_view(method).rfind(':') + 1));
         const HRESULT hr = body();
         // Every call of a requester under test lands in the trace, next to what the writers did.
         TraceRecord call{service.now(), TraceKind::Call, "requester", method};

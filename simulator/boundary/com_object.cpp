@@ -26,6 +26,12 @@ std::atomic<long> &liveObjectCounter() noexcept
     return counter;
 }
 
+std::atomic<long> &liveObjectCounter(ComKind kind) noexcept
+{
+    static std::atomic<long> counters[3]{};
+    return counters[static_cast<int>(kind)];
+}
+
 std::size_t liveObjectCount() noexcept
 {
     return static_cast<std::size_t>(liveObjectCounter().load());

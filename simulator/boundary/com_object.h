@@ -14,13 +14,25 @@ namespace vsssim {
 /// Objects alive right now (requester objects, IVssAsync, metadata and component objects).
 std::atomic<long> &liveObjectCounter() noexcept;
 
+/// The kinds a leak report (M13) names apart.
+enum class ComKind { Requester, Async, Other };
+std::atomic<long> &liveObjectCounter(ComKind kind) noexcept;
+
 class RefCounted
 {
 public:
-    RefCounted() noexcept { ++liveObjectCounter(); }
+    explicit RefCounted(ComKind kind = ComKind::Other) noexcept : kind_(kind)
+    {
+        ++liveObjectCounter();
+        ++liveObjectCounter(kind_);
+    }
     RefCounted(const RefCounted &) = delete;
     RefCounted &operator=(const RefCounted &) = delete;
-    virtual ~RefCounted() { --liveObjectCounter(); }
+    virtual ~RefCounted()
+    {
+        --liveObjectCounter();
+        --liveObjectCounter(kind_);
+    }
 
     ULONG addRef() noexcept { return ++refs_; }
     ULONG release() noexcept
@@ -34,6 +46,7 @@ public:
 
 private:
     std::atomic<ULONG> refs_{1};
+    ComKind kind_;
 };
 
 /// A simulator bug caught at the boundary: logged, never a VSS result.

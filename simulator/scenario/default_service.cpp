@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <map>
 #include <mutex>
 #include <optional>
 
@@ -11,8 +12,11 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "boundary/bstr.h"
+#include "boundary/com_object.h"
 #include "core/process.h"
 #include "core/trace.h"
+#include "scenario/expectations.h"
 #include "scenario/loader.h"
 #include "scenario/runner.h"
 #include "scenario/timeline.h"
@@ -45,6 +49,7 @@ struct Verdict {
     std::uint64_t seed = 0;
     std::size_t checked = 0;
     std::vector<ExpectationFailure> failures;
+    std::size_t notReached = 0;
     std::vector<Mistake> mistakes;
     unsigned backups = 0;
     unsigned restores = 0;
@@ -52,13 +57,43 @@ struct Verdict {
     bool held() const noexcept { return failures.empty() && mistakes.empty(); }
 };
 
-/// Mistakes a scenario expects are its story (a `mistake = "M5"` expectation checks them), not a defect.
-bool mistakeExpected(const Scenario &scenario, const std::string &id)
+/// Mistakes a scenario expects are its story (a `mistake = "M5"` expectation checks them), not a
+/// defect; a mistake a reaction names is reported once, as that reaction's failure.
+bool mistakeNamed(const Scenario &scenario, const ExpectationChecker &checker, const std::string &id)
 {
-    for (const Expectation &e : scenario.expectations)
+    for (const Expectation &e : scenario.expectations) {
+        if (!checker.applies(e))
+            continue;  // the script's own mistakes are its story, not this program's
         if (std::find(e.mistakes.begin(), e.mistakes.end(), id) != e.mistakes.end())
             return true;
+        if (const Reaction *r = e.kind() == ExpectationKind::Reaction ? findReaction(e.reaction) : nullptr)
+            if (std::find(r->mistakes.begin(), r->mistakes.end(), id) != r->mistakes.end())
+                return true;
+    }
     return false;
+}
+
+/// M1 and M13 at the end of the run: what the library handed out and the program still holds.
+void reportLeaks(Service &service)
+{
+    std::map<std::string, std::size_t> bstrs;
+    for (const std::string &origin : liveBstrOrigins())
+        if (origin != "SysAllocString")  // the program's own strings are its business
+            ++bstrs[origin];
+    if (!bstrs.empty()) {
+        std::string what;
+        std::size_t total = 0;
+        for (const auto &[origin, n] : bstrs) {
+            what += fmt::format("{}{} from {}", what.empty() ? "" : ", ", n, origin);
+            total += n;
+        }
+        service.recordMistake("M1", fmt::format("{} BSTR{} never freed at exit: {}", total, total == 1 ? "" : "s", what), 0);
+    }
+    const long requesters = liveObjectCounter(ComKind::Requester).load();
+    const long asyncs = liveObjectCounter(ComKind::Async).load();
+    if (requesters > 0 || asyncs > 0)
+        service.recordMistake("M13", fmt::format("still referenced at exit: {} requester object{}, {} IVssAsync", requesters,
+                                                 requesters == 1 ? "" : "s", asyncs), 0);
 }
 
 /// The end of the run: expectations without `after`, once; then the verdict so far.
@@ -70,13 +105,14 @@ std::optional<Verdict> finishUnderTest()
     UnderTest &t = *gUnderTest;
     auto lock = t.service->lock();
     if (!t.finished) {
+        reportLeaks(*t.service);
         t.checker->finish(t.held);
         t.finished = true;
     }
     Verdict v{t.scenario.name, t.scenario.path, t.service->seed(), t.checker->checked(),
-              t.checker->failures(), {}, t.backups, t.restores};
+              t.checker->failures(), t.checker->notReached(), {}, t.backups, t.restores};
     for (const Mistake &m : t.service->mistakes())
-        if (!mistakeExpected(t.scenario, m.id))
+        if (!mistakeNamed(t.scenario, *t.checker, m.id))
             v.mistakes.push_back(m);
     return v;
 }
@@ -85,6 +121,8 @@ std::string verdictText(const Verdict &v)
 {
     std::string text = fmt::format("vss-sim: scenario {} (seed {}): {} expectations checked, {} failed", v.scenario,
                                    v.seed, v.checked, v.failures.size());
+    if (v.notReached > 0)
+        text += fmt::format(", {} not reached (operations this program did not run)", v.notReached);
     if (!v.mistakes.empty())
         text += fmt::format(", {} requester mistake{}", v.mistakes.size(), v.mistakes.size() == 1 ? "" : "s");
     text += "\n";
@@ -105,6 +143,7 @@ std::string verdictJson(const Verdict &v, int programStatus, int finalStatus)
     j["seed"] = v.seed;
     j["held"] = v.held();
     j["checked"] = v.checked;
+    j["not_reached"] = v.notReached;
     j["program_status"] = programStatus;
     j["exit_status"] = finalStatus;
     j["sessions"] = {{"backup", v.backups}, {"restore", v.restores}};
@@ -182,26 +221,30 @@ std::shared_ptr<Service> serviceUnderTest(Scenario scenario)
         seed = scenario.seed;
     auto t = std::make_unique<UnderTest>();
     t->scenario = std::move(scenario);
-    // A scripted scenario's expectations name the labels of its own requester script, which this
-    // program never reaches: they describe the script's run, not this program's. Say so once.
-    if (const std::size_t steps = requesterScript(t->scenario).size(); steps > 0) {
-        std::fprintf(stderr,
-                     "vss-sim: scenario %s: its requester script (%zu steps) is skipped for this program; its %zu "
-                     "script expectations do not apply (the verdict is this program's requester mistakes)\n",
-                     t->scenario.name.c_str(), steps, t->scenario.expectations.size());
-        t->scenario.expectations.clear();
-    }
     t->service = buildService(t->scenario, seed);
-    t->checker = std::make_unique<ExpectationChecker>(t->scenario, *t->service);
+    t->checker = std::make_unique<ExpectationChecker>(t->scenario, *t->service,
+                                                      ExpectationChecker::Requester::ProgramUnderTest);
+    // A scripted scenario's script expectations name labels of its own requester script, which this
+    // program never reaches; what the machine does and the reactions judge it instead. Say so once.
+    if (const std::size_t steps = requesterScript(t->scenario).size(); steps > 0) {
+        const auto counts = t->checker->applicableCounts();
+        const std::size_t script = t->scenario.expectations.size() - counts[0] - counts[1];
+        std::fprintf(stderr,
+                     "vss-sim: scenario %s: its requester script (%zu steps) is skipped for this program: %zu machine "
+                     "and %zu reaction expectations apply, %zu script expectations do not\n",
+                     t->scenario.name.c_str(), steps, counts[0], counts[1], script);
+    }
     UnderTest *raw = t.get();
     t->service->setCallObserver([raw](std::string_view label, HRESULT result, Session &session) {
         if (session.heldStatus())
             raw->held = *session.heldStatus();
-        if (SUCCEEDED(result) && label == "InitializeForBackup")
+        // An attempt counts: a backup refused by a service that is not ready is still a backup scenario's.
+        if (label == "InitializeForBackup")
             ++raw->backups;
-        if (SUCCEEDED(result) && label == "InitializeForRestore")
+        if (label == "InitializeForRestore")
             ++raw->restores;
         raw->checker->reached(std::string(label), result, raw->held);
+        raw->checker->operationEnded(label, result, session);
     });
     std::shared_ptr<Service> service = t->service;
     std::lock_guard guard(gUnderTestMutex);

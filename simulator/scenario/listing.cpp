@@ -416,6 +416,8 @@ std::vector<StatusEntry> observeWriters(Service &svc, bool &late, HRESULT *resul
     // preamble when it starts waiting.
     late = svc.creationRunning() || svc.backgroundCreationRunning();
     std::vector<StatusEntry> list;
+    // vssadmin is not the requester a scenario judges: its operations are no ends of `when`.
+    Service::CallObserver judged = svc.exchangeCallObserver({});
     auto observer = std::make_shared<Session>(svc.shared_from_this());
     HRESULT hr = observer->initializeForBackup().hr();
     if (SUCCEEDED(hr)) {
@@ -443,6 +445,7 @@ std::vector<StatusEntry> observeWriters(Service &svc, bool &late, HRESULT *resul
                 late = late || w->faults.ignoreStatus || w->faults.statusDelay > SimDuration{0};
     }
     observer->release();
+    svc.exchangeCallObserver(std::move(judged));
     if (FAILED(hr))
         list.clear();
     if (result)

@@ -5,6 +5,7 @@
 // does not visit keys in the order they were written.
 #include "scenario/loader.h"
 #include "scenario/runner.h"
+#include "scenario/expectations.h"
 
 #include <algorithm>
 #include <array>
@@ -152,9 +153,6 @@ constexpr std::array<std::string_view, 6> kOtherFaultMethods{
 
 constexpr std::array<std::string_view, 4> kScripts{"backup", "restore", "observer", "none"};
 constexpr std::array<std::string_view, 2> kClocks{"virtual", "real"};
-constexpr std::array<std::string_view, 17> kMistakes{
-    "M1", "M2", "M3", "M4", "M5", "M6", "M7", "M8", "M9", "M10", "M11", "M12", "M13", "M14", "M15", "M16", "M17",
-};
 
 /// The Test Writer page spells PrepareForSnapshot this way; its configurations must replay unchanged.
 constexpr std::string_view kTestWriterTypo = "PrepareForSnapsot";
@@ -522,7 +520,8 @@ private:
         return i->get();
     }
 
-    std::optional<SimDuration> durationOf(const toml::node &n, std::string_view key)
+    /// `instant`: zero is a point in time ("at the start"), not an empty wait.
+    std::optional<SimDuration> durationOf(const toml::node &n, std::string_view key, bool instant = false)
     {
         const auto *s = n.as_string();
         if (!s) {
@@ -538,6 +537,8 @@ private:
                                 "such as \"1.5s\"", quoted(s->get())));
             break;
         case DurationProblem::Zero:
+            if (instant)
+                return SimDuration{0};
             fail(n, fmt::format("duration {} must be greater than zero", quoted(s->get())));
             break;
         case DurationProblem::TooLong:
@@ -547,10 +548,10 @@ private:
         return std::nullopt;
     }
 
-    std::optional<SimDuration> duration(const toml::table &t, std::string_view key)
+    std::optional<SimDuration> duration(const toml::table &t, std::string_view key, bool instant = false)
     {
         const toml::node *n = find(t, key);
-        return n ? durationOf(*n, key) : std::nullopt;
+        return n ? durationOf(*n, key, instant) : std::nullopt;
     }
 
     std::optional<HRESULT> hresultOf(const toml::node &n, std::string_view key)
@@ -805,8 +806,8 @@ private:
 
     void walk(const toml::table &root)
     {
-        static constexpr std::array<std::string_view, 8> kRootKeys{
-            "scenario", "service", "volume", "writer", "fault", "requester", "step", "expect"};
+        static constexpr std::array<std::string_view, 9> kRootKeys{
+            "scenario", "service", "volume", "writer", "fault", "requester", "step", "background", "expect"};
         for (auto &&[key, value] : root) {
             if (contains(kRootKeys, key.str()))
                 continue;
@@ -831,16 +832,67 @@ private:
             parseRequester(*r);
         for (const toml::table *s : tables(root, "step", "[[step]]"))
             parseStep(*s);
+        for (const toml::table *b : tables(root, "background", "[[background]]"))
+            parseBackground(*b);
         for (const toml::table *e : tables(root, "expect", "[[expect]]"))
             parseExpectation(*e);
     }
 
+    void parseBackground(const toml::table &t)
+    {
+        static constexpr std::array<std::string_view, 6> kKeys{"action", "at", "on_call", "occurrence", "duration",
+                                                               "writer"};
+        static constexpr std::array<std::string_view, 3> kActions{"BackgroundSnapshot", "RestartWriter", "VanishWriter"};
+        checkKeys(t, kKeys, "[[background]]");
+        Background b;
+        b.pos = posOf(t);
+        if (const toml::node *n = required(t, "action", "[[background]]"))
+            if (auto a = stringOf(*n, "action")) {
+                if (contains(kActions, *a))
+                    b.action = *a;
+                else
+                    fail(*n, fmt::format("unknown action {}: expected BackgroundSnapshot, RestartWriter or VanishWriter{}",
+                                         quoted(*a), didYouMean(closestName(*a, kActions))));
+            }
+        b.at = duration(t, "at", true);
+        if (const toml::node *n = find(t, "on_call"))
+            if (auto c = stringOf(*n, "on_call")) {
+                if (contains(kBackupMethods, *c)) {
+                    b.onCall = *c;
+                } else {
+                    std::vector<std::string_view> methods(kBackupMethods.begin(), kBackupMethods.end());
+                    fail(*n, fmt::format("'on_call' names {}, which is no IVssBackupComponents method{}", quoted(*c),
+                                         didYouMean(closestName(*c, methods))));
+                }
+            }
+        if (auto o = integer(t, "occurrence", 1))
+            b.occurrence = static_cast<int>(*o);
+        b.duration = duration(t, "duration");
+        if (const toml::node *n = find(t, "writer"))
+            if (auto w = stringOf(*n, "writer")) {
+                checkWriterExists(*w, *n);
+                b.writer = *w;
+            }
+        if (find(t, "at") && find(t, "on_call"))
+            fail(*find(t, "on_call"), "[[background]] happens at a time ('at') or at a call ('on_call'), not both");
+        else if (!find(t, "at") && !find(t, "on_call"))
+            fail(t, "[[background]] needs 'at' (a virtual time) or 'on_call' (a requester method)");
+        if (find(t, "occurrence") && !find(t, "on_call"))
+            fail(*find(t, "occurrence"), "'occurrence' counts the calls of 'on_call': add 'on_call'");
+        if (b.action == "BackgroundSnapshot" && !find(t, "duration"))
+            fail(t, "[[background]] 'BackgroundSnapshot' needs 'duration'");
+        if ((b.action == "RestartWriter" || b.action == "VanishWriter") && !find(t, "writer"))
+            fail(t, fmt::format("[[background]] '{}' needs 'writer'", b.action));
+        sc_.background.push_back(std::move(b));
+    }
+
     void unknownRootKey(const toml::key &key, const toml::node &value)
     {
-        static constexpr std::array<std::string_view, 8> kHeaders{
-            "[scenario]", "[service]", "[[volume]]", "[[writer]]", "[[fault]]", "[requester]", "[[step]]", "[[expect]]"};
-        static constexpr std::array<std::string_view, 8> kNames{
-            "scenario", "service", "volume", "writer", "fault", "requester", "step", "expect"};
+        static constexpr std::array<std::string_view, 9> kHeaders{
+            "[scenario]", "[service]", "[[volume]]", "[[writer]]", "[[fault]]", "[requester]", "[[step]]",
+            "[[background]]", "[[expect]]"};
+        static constexpr std::array<std::string_view, 9> kNames{
+            "scenario", "service", "volume", "writer", "fault", "requester", "step", "background", "expect"};
         if (value.is_table() || value.is_array_of_tables()) {
             const bool many = value.is_array_of_tables();
             const std::string shown = many ? fmt::format("[[{}]]", key.str()) : fmt::format("[{}]", key.str());
@@ -1639,12 +1691,14 @@ private:
 
     void parseExpectation(const toml::table &t)
     {
-        static constexpr std::array<std::string_view, 13> kKeys{
-            "after", "occurrence", "writer", "state", "failure", "application_code", "message", "listed", "count",
-            "result", "events", "mistakes", "public_state"};
+        static constexpr std::array<std::string_view, 17> kKeys{
+            "when", "reaction", "session", "components_selected", "after", "occurrence", "writer", "state", "failure", "application_code", "message",
+            "listed", "count", "result", "events", "mistakes", "public_state"};
         checkKeys(t, kKeys, "[[expect]]");
         Expectation e;
         e.pos = posOf(t);
+        if (parseExpectationKind(t, e))
+            return;
         if (const toml::node *n = find(t, "after")) {
             if (auto a = stringOf(*n, "after")) {
                 e.after = *a;
@@ -1679,11 +1733,14 @@ private:
                     e.events.emplace_back(inputName(*ev));
         if (auto mistakes = strings(t, "mistakes"))
             for (auto &[text, node] : *mistakes) {
-                if (contains(kMistakes, text))
+                std::vector<std::string_view> ids;
+                for (const MistakeKind &m : mistakeTable())
+                    ids.push_back(m.id);
+                if (contains(ids, text))
                     e.mistakes.push_back(text);
                 else
-                    fail(*node, fmt::format("unknown requester mistake {}: expected M1 to M17{}", quoted(text),
-                                            didYouMean(closestName(text, kMistakes, 1))));
+                    fail(*node, fmt::format("unknown requester mistake {}: expected M1 to M{}{}", quoted(text),
+                                            ids.size(), didYouMean(closestName(text, ids, 1))));
             }
         e.publicState = stringAt(t, "public_state");
 
@@ -1694,8 +1751,11 @@ private:
             for (std::string_view key : kWriterClaims)
                 if (const toml::node *n = find(t, key))
                     fail(*n, fmt::format("'{}' is a claim about one writer: add 'writer'", key));
-        if (find(t, "result") && e.after.empty())
-            fail(*find(t, "result"), "'result' is the result of a step: add 'after' to name it");
+        for (std::string_view key : {"session", "components_selected"})
+            if (const toml::node *n = find(t, key); n && e.when.empty())
+                fail(*n, fmt::format("'{}' picks the requester sessions of a 'when' expectation: add 'when'", key));
+        if (find(t, "result") && e.after.empty() && e.when.empty())
+            fail(*find(t, "result"), "'result' is the result of an operation: add 'when' (or 'after') to name it");
         static constexpr std::array<std::string_view, 10> kClaims{
             "state", "failure", "application_code", "message", "listed", "count", "result", "events", "mistakes",
             "public_state"};
@@ -1703,6 +1763,70 @@ private:
             fail(t, "[[expect]] checks nothing: add state, failure, application_code, message, listed, count, "
                     "result, events, mistakes or public_state");
         sc_.expectations.push_back(std::move(e));
+    }
+
+    /// `when` (a machine expectation) or `reaction`: the keys each kind takes. True when `e` is done:
+    /// a reaction, or an error already reported.
+    bool parseExpectationKind(const toml::table &t, Expectation &e)
+    {
+        const toml::node *when = find(t, "when");
+        const toml::node *reaction = find(t, "reaction");
+        if (!when && !reaction)
+            return false;
+        if (when && reaction) {
+            fail(*reaction, "'when' (what the machine does) and 'reaction' (what the requester must do) are two "
+                            "[[expect]]s: split them");
+            return true;
+        }
+        if (const toml::node *after = find(t, "after")) {
+            fail(*after, fmt::format("'after' names a step of the script; '{}' holds for any requester: use one of them",
+                                     when ? "when" : "reaction"));
+            return true;
+        }
+        if (reaction) {
+            for (std::string_view key : {"session", "components_selected", "occurrence", "writer", "state", "failure", "application_code", "message",
+                                         "listed", "count", "result", "events", "mistakes", "public_state"})
+                if (const toml::node *n = find(t, key)) {
+                    fail(*n, fmt::format("'{}' is no part of a reaction: a reaction is judged by its detectors", key));
+                    return true;
+                }
+            if (auto r = stringOf(*reaction, "reaction")) {
+                if (findReaction(*r)) {
+                    e.reaction = *r;
+                    sc_.expectations.push_back(std::move(e));
+                } else {
+                    std::vector<std::string_view> names;
+                    for (const Reaction &x : reactionTable())
+                        names.push_back(x.name);
+                    fail(*reaction, fmt::format("unknown reaction {}: expected one of {}{}", quoted(*r),
+                                                joinText(names, ", "), didYouMean(closestName(*r, names))));
+                }
+            }
+            return true;
+        }
+        if (auto w = stringOf(*when, "when")) {
+            const auto ops = machineOperations();
+            if (contains(ops, *w)) {
+                e.when = *w;
+            } else {
+                std::vector<std::string_view> names(ops.begin(), ops.end());
+                fail(*when, fmt::format("'when' names {}, which is no asynchronous operation: expected one of {}{}",
+                                        quoted(*w), joinText(names, ", "), didYouMean(closestName(*w, names))));
+                return true;
+            }
+        }
+        if (auto n = integer(t, "session", 1))
+            e.session = static_cast<int>(*n);
+        e.componentsSelected = boolean(t, "components_selected");
+        if (const toml::node *n = find(t, "mistakes")) {
+            fail(*n, "'mistakes' are judged at the end of the run, not when an operation ends: drop 'when'");
+            return true;
+        }
+        if (const toml::node *n = find(t, "public_state")) {
+            fail(*n, "'public_state' is vssadmin's view, read by the script's ListWriters: use 'state' with 'when'");
+            return true;
+        }
+        return false;
     }
 
     /// The labels the run will produce, with repeats, in order. Without [[step]]s these are the built-in

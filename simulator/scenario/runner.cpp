@@ -10,6 +10,7 @@
 #include "core/guid.h"
 #include "core/names.h"
 #include "core/rng.h"
+#include "scenario/expectations.h"
 #include "scenario/listing.h"
 #include "service/session.h"
 
@@ -58,6 +59,52 @@ WriterFaults faultsOf(const ScenarioWriter &sw)
         f.events.push_back(e);
     }
     return f;
+}
+
+/// The verbs a step and a [[background]] share: what happens to the machine besides the requester.
+HRESULT happen(Service &svc, std::string_view action, const std::string &writer, std::optional<SimDuration> duration)
+{
+    if (action == "BackgroundSnapshot") {
+        svc.holdCreationUntil(svc.now() + duration.value_or(SimDuration{0}));
+        return S_OK;
+    }
+    WriterEntry *w = nullptr;
+    for (const auto &entry : svc.writers().all())
+        if (entry->identity.name == writer && !entry->vanished)
+            w = entry.get();
+    if (!w)
+        return VSS_E_OBJECT_NOT_FOUND;
+    if (action == "RestartWriter")
+        svc.restartWriter(*w);
+    else
+        svc.vanishWriter(*w);
+    return S_OK;
+}
+
+void scheduleBackground(Service &svc, const std::vector<Background> &background)
+{
+    auto calls = std::make_shared<std::map<std::string, int, std::less<>>>();
+    bool onCall = false;
+    for (const Background &b : background) {
+        if (!b.at) {
+            onCall = true;
+            continue;
+        }
+        auto act = [&svc, b] { happen(svc, b.action, b.writer, b.duration); };
+        if (*b.at == SimDuration{0})
+            act();  // before the requester's first call, as a [[step]] at the top would be
+        else
+            svc.scheduler().at(SimTime{*b.at}, act);
+    }
+    if (!onCall)
+        return;
+    svc.setBeforeCall([&svc, background, calls](std::string_view method) {
+        const auto it = calls->try_emplace(std::string(method), 0).first;
+        const int n = ++it->second;
+        for (const Background &b : background)
+            if (!b.at && b.onCall == method && b.occurrence == n)
+                happen(svc, b.action, b.writer, b.duration);
+    });
 }
 
 } // namespace
@@ -130,6 +177,7 @@ std::shared_ptr<Service> buildService(const Scenario &scenario, std::uint64_t se
         svc->setNotReady(*scenario.notReadyFor, scenario.notReadyResult);
         svc->traceService("restart", "the VSS service restarted: not ready for " + formatSimTime(*scenario.notReadyFor).substr(2));
     }
+    scheduleBackground(*svc, scenario.background);
     return svc;
 }
 
@@ -240,7 +288,13 @@ public:
         report_.scenario = sc.name;
         report_.path = sc.path;
         report_.seed = seed;
+        svc_->setCallObserver([this](std::string_view op, HRESULT hr, Session &session) {
+            checker_.operationEnded(op, hr, session);
+        });
     }
+    Run(const Run &) = delete;
+    Run &operator=(const Run &) = delete;
+    ~Run() { svc_->setCallObserver({}); }
 
     RunReport execute()
     {
@@ -252,6 +306,7 @@ public:
             // A correct requester stops after a failed DoSnapshotSet: AbortBackup, release (§2).
             if (skipToRelease && st.call != "Release" && st.call != "ListWriters" && sc_.steps.empty())
                 continue;
+            svc_->notifyBeforeCall(st.call);
             const HRESULT hr = exec(st);
             report_.stepLog.push_back(fmt::format("{} {} -> {}", formatSimTime(svc_->now()), st.label, hrText(hr)));
             if (st.expect && *st.expect != hr)
@@ -291,10 +346,13 @@ private:
         session_ = std::make_shared<Session>(svc_);
     }
 
-    HRESULT wait(Result<AsyncPtr> r, bool async)
+    HRESULT wait(std::string_view op, Result<AsyncPtr> r, bool async)
     {
-        if (!r)
+        if (!r) {
+            // An operation refused at the call ends there, as a program's call does (BackupComponents::locked).
+            svc_->notifyCall(op, r.hr(), *session_);
             return r.hr();
+        }
         pending_ = *r;
         if (async)
             return S_OK;
@@ -359,7 +417,7 @@ private:
             return s.disableWriterInstances(ids.data(), static_cast<UINT>(ids.size())).hr();
         }
         if (c == "GatherWriterMetadata")
-            return wait(s.gatherWriterMetadata(), st.async);
+            return wait("GatherWriterMetadata", s.gatherWriterMetadata(), st.async);
         if (c == "FreeWriterMetadata")
             return s.freeWriterMetadata().hr();
         if (c == "SelectAllComponents")
@@ -376,13 +434,13 @@ private:
             return hr;
         }
         if (c == "PrepareForBackup")
-            return wait(s.prepareForBackup(), st.async);
+            return wait("PrepareForBackup", s.prepareForBackup(), st.async);
         if (c == "DoSnapshotSet")
-            return wait(s.doSnapshotSet(), st.async);
+            return wait("DoSnapshotSet", s.doSnapshotSet(), st.async);
         if (c == "BackupComplete")
-            return wait(s.backupComplete(), st.async);
+            return wait("BackupComplete", s.backupComplete(), st.async);
         if (c == "GatherWriterStatus") {
-            const HRESULT hr = wait(s.gatherWriterStatus(), st.async);
+            const HRESULT hr = wait("GatherWriterStatus", s.gatherWriterStatus(), st.async);
             holdStatus();
             return hr;
         }
@@ -401,9 +459,9 @@ private:
         if (c == "SetBackupSucceededAll")
             return setBackupSucceededAll(st);
         if (c == "PreRestore")
-            return wait(s.preRestore(), st.async);
+            return wait("PreRestore", s.preRestore(), st.async);
         if (c == "PostRestore")
-            return wait(s.postRestore(), st.async);
+            return wait("PostRestore", s.postRestore(), st.async);
         if (c == "SelectAllForRestore") {
             HRESULT hr = S_OK;
             for (const ComponentRecord &rec : std::vector<ComponentRecord>(s.components())) {
@@ -440,20 +498,8 @@ private:
             return pending_ ? session_->queryStatus(*pending_) : E_UNEXPECTED;
         if (c == "Cancel")
             return pending_ ? session_->cancel(*pending_) : E_UNEXPECTED;
-        if (c == "RestartWriter" || c == "VanishWriter") {
-            WriterEntry *w = writerNamed(st.writer);
-            if (!w)
-                return VSS_E_OBJECT_NOT_FOUND;
-            if (c == "RestartWriter")
-                svc_->restartWriter(*w);
-            else
-                svc_->vanishWriter(*w);
-            return S_OK;
-        }
-        if (c == "BackgroundSnapshot") {
-            svc_->holdCreationUntil(svc_->now() + st.duration.value_or(SimDuration{0}));
-            return S_OK;
-        }
+        if (c == "RestartWriter" || c == "VanishWriter" || c == "BackgroundSnapshot")
+            return happen(*svc_, c, st.writer, st.duration);
         if (c == "ListWriters")
             return listWriters();
         return E_NOTIMPL;
@@ -542,14 +588,110 @@ void ExpectationChecker::fail(const SourcePos &pos, std::string what, std::strin
     failures_.push_back(ExpectationFailure{pos, std::move(what), std::move(expected), std::move(got)});
 }
 
+ExpectationChecker::ExpectationChecker(const Scenario &scenario, Service &service, Requester requester)
+    : sc_(scenario), svc_(service),
+      scriptRuns_(requester == Requester::Script || requesterScript(scenario).empty())
+{
+}
+
+bool ExpectationChecker::applies(const Expectation &e) const noexcept
+{
+    return e.kind() != ExpectationKind::Script || scriptRuns_;
+}
+
+std::array<std::size_t, 3> ExpectationChecker::applicableCounts() const noexcept
+{
+    std::array<std::size_t, 3> counts{};
+    for (const Expectation &e : sc_.expectations)
+        if (applies(e))
+            ++counts[static_cast<std::size_t>(e.kind())];
+    return counts;
+}
+
 void ExpectationChecker::finish(const std::vector<StatusEntry> &held)
 {
-    // An expectation whose step never came checked nothing: that is a failure, not a pass.
-    for (const Expectation &e : sc_.expectations)
-        if (!e.after.empty() && occurrences_[e.after] < e.occurrence)
+    // An expectation whose step or operation never came checked nothing: that is a failure, not a pass.
+    for (const Expectation &e : sc_.expectations) {
+        if (!applies(e))
+            continue;
+        if (e.kind() == ExpectationKind::Script && !e.after.empty() && occurrences_[e.after] < e.occurrence && ++checked_)
             fail(e.pos, "after " + e.after, fmt::format("occurrence {} of '{}'", e.occurrence, e.after),
                  fmt::format("{} reached", occurrences_[e.after]));
+        // A machine expectation says what the machine does when the requester runs the operation; a
+        // program that took another correct path never ran it (the reactions judge the path). The
+        // script runs every operation its scenario names.
+        const int ended = e.kind() == ExpectationKind::Machine ? ends_[endKey(e)] : 0;
+        if (e.kind() == ExpectationKind::Machine && ended < e.occurrence) {
+            if (!scriptRuns_ || requesterScript(sc_).empty()) {
+                ++notReached_;
+            } else {
+                ++checked_;
+                fail(e.pos, "when " + e.when + " ends", fmt::format("end {} of {}", e.occurrence, e.when),
+                     ended == 0 ? "the requester never ran it" : fmt::format("{} ended", ended));
+            }
+        }
+        if (e.kind() == ExpectationKind::Reaction)
+            checkReaction(e);
+    }
     reached("", S_OK, held);
+}
+
+void ExpectationChecker::checkReaction(const Expectation &e)
+{
+    ++checked_;
+    const Reaction *r = findReaction(e.reaction);
+    for (const Mistake &m : svc_.mistakes())
+        if (std::find(r->mistakes.begin(), r->mistakes.end(), m.id) != r->mistakes.end())
+            fail(e.pos, "reaction " + e.reaction, std::string(r->requirement),
+                 fmt::format("{} at {}: {}", m.id, formatSimTime(m.at), m.detail));
+}
+
+void ExpectationChecker::operationEnded(std::string_view op, HRESULT result, const Session &session)
+{
+    const auto ops = machineOperations();
+    if (std::find(ops.begin(), ops.end(), op) == ops.end())
+        return;
+    const int ordinal = sessionOrdinals_.try_emplace(session.number(), static_cast<int>(sessionOrdinals_.size()) + 1)
+                            .first->second;
+    const int mode = session.componentsSelected() ? 1 : 0;
+    for (int s : {0, ordinal})
+        for (int m : {-1, mode})
+            ++ends_[{s, m, std::string(op)}];
+    std::optional<std::vector<StatusEntry>> status;
+    for (const Expectation &e : sc_.expectations) {
+        if (e.kind() != ExpectationKind::Machine || e.when != op)
+            continue;
+        if ((e.session != 0 && e.session != ordinal) || (e.componentsSelected && *e.componentsSelected != bool(mode)) ||
+            e.occurrence != ends_[endKey(e)])
+            continue;
+        ++checked_;
+        if (!status)
+            status = session.currentStatus();
+        std::string where = fmt::format("when {} ends", op);
+        if (e.session != 0)
+            where += fmt::format(" in session {}", e.session);
+        if (e.componentsSelected)
+            where += *e.componentsSelected ? " in component mode" : " in non-component mode";
+        if (e.result && *e.result != result)
+            fail(e.pos, where + ": result", hrText(*e.result), hrText(result));
+        if (e.count && *e.count != status->size())
+            fail(e.pos, where + ": writer count", std::to_string(*e.count), std::to_string(status->size()));
+        if (!e.writer.empty())
+            checkWriter(e, where, *status);
+        checkEvents(e, where);
+    }
+}
+
+void ExpectationChecker::checkEvents(const Expectation &e, const std::string &where)
+{
+    if (e.events.empty())
+        return;
+    std::vector<std::string> got;
+    for (const TraceRecord &t : svc_.trace().records())
+        if (t.kind == TraceKind::Deliver && t.actor == e.writer)
+            got.emplace_back(t.what);
+    if (got != e.events)
+        fail(e.pos, where + ": events of " + e.writer, joinText(e.events, ", "), joinText(got, ", "));
 }
 
 void ExpectationChecker::reached(const std::string &label, HRESULT result, const std::vector<StatusEntry> &held)
@@ -557,6 +699,8 @@ void ExpectationChecker::reached(const std::string &label, HRESULT result, const
     int &seen = occurrences_[label];
     ++seen;
     for (const Expectation &e : sc_.expectations) {
+        if (e.kind() != ExpectationKind::Script || !scriptRuns_)
+            continue;
         if (e.after != label || (!label.empty() && e.occurrence != seen))
             continue;
         ++checked_;
@@ -567,15 +711,7 @@ void ExpectationChecker::reached(const std::string &label, HRESULT result, const
             fail(e.pos, where + ": writer count", std::to_string(*e.count), std::to_string(held.size()));
         if (!e.writer.empty())
             checkWriter(e, where, held);
-        if (!e.events.empty()) {
-            std::vector<std::string> got;
-            for (const TraceRecord &t : svc_.trace().records())
-                if (t.kind == TraceKind::Deliver && t.actor == e.writer)
-                    got.emplace_back(t.what);
-            if (got != e.events)
-                fail(e.pos, where + ": events of " + e.writer, joinText(e.events, ", "),
-                     joinText(got, ", "));
-        }
+        checkEvents(e, where);
         for (const std::string &id : e.mistakes) {
             const bool found = std::any_of(svc_.mistakes().begin(), svc_.mistakes().end(),
                                            [&](const Mistake &m) { return m.id == id; });

@@ -3,6 +3,7 @@
 #pragma once
 #include "private.h"
 
+#include <array>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -11,6 +12,7 @@
 #include <span>
 #include <string_view>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "scenario/scenario.h"
@@ -52,10 +54,21 @@ struct RunReport {
 
 /// Checks a scenario's expectations as labels are reached. The scripted requester reaches them step
 /// by step; a requester under test (VSSSIM_SCENARIO) reaches one at each of its calls.
+/// Machine expectations (`when`) are checked whenever any requester's operation ends, reactions at
+/// the end; script expectations only where the script runs (or where the scenario has none and a
+/// program under test reaches method labels).
 class ExpectationChecker
 {
 public:
-    ExpectationChecker(const Scenario &scenario, Service &service) : sc_(scenario), svc_(service) {}
+    enum class Requester { Script, ProgramUnderTest };
+    ExpectationChecker(const Scenario &scenario, Service &service, Requester requester = Requester::Script);
+
+    /** \brief Whether `e` judges this run's requester. */
+    bool applies(const Expectation &e) const noexcept;
+    /** \brief How many of the scenario's expectations apply, by kind (machine, reaction, script). */
+    std::array<std::size_t, 3> applicableCounts() const noexcept;
+    /** \brief A requester's operation `op` ended with `result` (Service's call observer). */
+    void operationEnded(std::string_view op, HRESULT result, const Session &session);
 
     /** \brief `label` was reached with `result`; `held` is the status list the requester holds now. */
     void reached(const std::string &label, HRESULT result, const std::vector<StatusEntry> &held);
@@ -66,13 +79,27 @@ public:
 
     const std::vector<ExpectationFailure> &failures() const noexcept { return failures_; }
     std::size_t checked() const noexcept { return checked_; }
+    /** \brief Machine expectations about operations a program under test never ran. */
+    std::size_t notReached() const noexcept { return notReached_; }
 
 private:
     void checkWriter(const Expectation &e, const std::string &where, const std::vector<StatusEntry> &held);
 
+    void checkEvents(const Expectation &e, const std::string &where);
+    void checkReaction(const Expectation &e);
+
     const Scenario &sc_;
     Service &svc_;
+    bool scriptRuns_;
+    std::size_t notReached_ = 0;
     std::map<std::string, int> occurrences_;
+    /// How often each machine operation ended, by (session ordinal or 0 for any, mode or -1 for any, op).
+    std::map<std::tuple<int, int, std::string>, int> ends_;
+    static std::tuple<int, int, std::string> endKey(const Expectation &e)
+    {
+        return {e.session, e.componentsSelected ? int(*e.componentsSelected) : -1, e.when};
+    }
+    std::map<std::uint32_t, int> sessionOrdinals_;   ///< Session::number() → 1, 2, ... as they first end one
     std::vector<ExpectationFailure> failures_;
     std::size_t checked_ = 0;
 };

@@ -57,10 +57,35 @@ struct Step {
     SourcePos pos;
 };
 
-/// A claim about the run: checked after the step it names, or at the end.
+/// Something that happens on the machine besides the requester (scenarios/README.md "Background
+/// activity"): another requester's creation, a writer process restarting or dying. It happens for
+/// the built-in script and for a program under test alike.
+struct Background {
+    std::string action;                ///< BackgroundSnapshot, RestartWriter, VanishWriter
+    std::optional<SimDuration> at;     ///< at this virtual time from the start
+    std::string onCall;                ///< or just before the requester's nth call of this method
+    int occurrence = 1;
+    std::optional<SimDuration> duration;   ///< BackgroundSnapshot: how long the creation holds the lock
+    std::string writer;                ///< RestartWriter, VanishWriter
+    SourcePos pos;
+};
+
+/// Whom an expectation is about (scenarios/README.md, "Three kinds of expectation").
+enum class ExpectationKind {
+    Machine,   ///< what the simulated machine does when a requester's operation ends: any requester
+    Reaction,  ///< what a correct requester does about the scenario's failure (behavior.md §17)
+    Script,    ///< what the built-in script (or the [[step]]s) reads at its labels
+};
+
+/// A claim about the run: checked when an operation ends (`when`), after the step it names
+/// (`after`), or at the end.
 struct Expectation {
+    std::string when;                  ///< machine: the requester operation whose end is checked
+    std::string reaction;              ///< reaction: a name of reactionTable()
     std::string after;                 ///< step label; "" = at the end of the run
-    int occurrence = 1;                ///< the nth step with that label
+    int occurrence = 1;                ///< the nth step with that label, or the nth end of `when`
+    int session = 0;                   ///< machine: only in the requester's nth session (0 = any)
+    std::optional<bool> componentsSelected;  ///< machine: only in sessions of that mode (SetBackupState)
     std::string writer;                ///< status claims: this writer's entry in the held list
     std::optional<VSS_WRITER_STATE> state;
     std::optional<HRESULT> failure;
@@ -73,6 +98,13 @@ struct Expectation {
     std::vector<std::string> mistakes; ///< requester mistakes detected (M1..M17), at the end
     std::optional<std::string> publicState;  ///< vssadmin's view ("[8] Failed") at that point
     SourcePos pos;
+
+    ExpectationKind kind() const noexcept
+    {
+        return !when.empty() ? ExpectationKind::Machine
+             : !reaction.empty() ? ExpectationKind::Reaction
+             : ExpectationKind::Script;
+    }
 };
 
 struct Scenario {
@@ -89,6 +121,7 @@ struct Scenario {
     std::vector<Volume> volumes;       ///< extra volumes, or flags on C:\ D:\ E:\ by name
     std::vector<ScenarioWriter> writers;
     std::vector<CallFault> callFaults;
+    std::vector<Background> background;
     std::optional<SimDuration> notReadyFor;   ///< S18: the service restarts at t = 0
     HRESULT notReadyResult = VSS_E_UNEXPECTED;
     std::string script = "backup";     ///< built-in requester: backup, restore, observer, none; or steps

@@ -294,6 +294,77 @@ void Service::recordMistake(std::string id, std::string detail, std::uint32_t se
     trace_.add(std::move(r));
 }
 
+namespace {
+
+/// §17: "wait 10 minutes, at most 3 retries" for transient writer, load and provider failures.
+constexpr SimDuration kAdvisedRetryWait = std::chrono::minutes(10);
+constexpr unsigned kAdvisedRetries = 3;
+
+bool retryAfterWait(HRESULT code) noexcept
+{
+    switch (code) {
+    case VSS_E_WRITERERROR_RETRYABLE:
+    case VSS_E_WRITERERROR_OUTOFRESOURCES:
+    case VSS_E_WRITERERROR_TIMEOUT:
+    case VSS_E_FLUSH_WRITES_TIMEOUT:
+    case VSS_E_HOLD_WRITES_TIMEOUT:
+    case VSS_E_PROVIDER_VETO:
+    case VSS_E_UNEXPECTED_PROVIDER_ERROR:
+        return true;
+    default:
+        return false;
+    }
+}
+
+bool neverRetryUnchanged(HRESULT code) noexcept
+{
+    return code == VSS_E_WRITERERROR_NONRETRYABLE || code == VSS_E_WRITER_NOT_RESPONDING;
+}
+
+} // namespace
+
+void Service::noteFailure(const WriterEntry *w, HRESULT code, std::uint32_t session)
+{
+    if (!retryAfterWait(code) && !neverRetryUnchanged(code))
+        return;
+    const RetryAdvice advice{now(), code, session};
+    if (w)
+        writerAdvice_[w->uid] = advice;
+    else
+        providerAdvice_ = advice;
+}
+
+void Service::checkRetry(std::uint32_t session)
+{
+    const bool afterFailure = providerAdvice_ || std::any_of(writerAdvice_.begin(), writerAdvice_.end(),
+                                                             [&](const auto &kv) { return kv.second.session != session; });
+    if (!afterFailure)
+        return;
+    if (++retries_ == kAdvisedRetries + 1)
+        recordMistake("M9", fmt::format("a fourth retry: StartSnapshotSet after {} failed attempts (advised: at most {} retries)",
+                                        retries_, kAdvisedRetries), session);
+    if (providerAdvice_ && providerAdvice_->session != session && now() - providerAdvice_->at < kAdvisedRetryWait)
+        recordMistake("M9", fmt::format("StartSnapshotSet {} after DoSnapshotSet failed with {} (advised: 10 minutes)",
+                                        formatSimTime(now() - providerAdvice_->at).substr(2), Hr{providerAdvice_->code}),
+                      session);
+}
+
+void Service::checkRetriedWriter(const WriterEntry &w, bool selected, std::uint32_t session)
+{
+    const auto it = writerAdvice_.find(w.uid);
+    if (it == writerAdvice_.end() || it->second.session == session)
+        return;
+    const RetryAdvice &a = it->second;
+    if (neverRetryUnchanged(a.code)) {
+        if (selected)
+            recordMistake("M8", fmt::format("{} backed up again after it failed with {}, without a restart",
+                                            w.identity.name, Hr{a.code}), session);
+    } else if (now() - a.at < kAdvisedRetryWait) {
+        recordMistake("M9", fmt::format("{} retried {} after it failed with {} (advised: 10 minutes)", w.identity.name,
+                                        formatSimTime(now() - a.at).substr(2), Hr{a.code}), session);
+    }
+}
+
 void Service::traceService(std::string_view what, std::string detail)
 {
     log_->info("{}: {}", what, detail);

@@ -8,10 +8,13 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
+#include <map>
 #include <mutex>
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include <spdlog/logger.h>
@@ -136,12 +139,33 @@ public:
     /// expectations are checked against when the requester is the program under test.
     using CallObserver = std::function<void(std::string_view label, HRESULT result, Session &session)>;
     void setCallObserver(CallObserver observer) { observer_ = std::move(observer); }
+    /** \brief Swap the observer: the simulator's own observer sessions (vssadmin's view) report to no one. */
+    CallObserver exchangeCallObserver(CallObserver observer) { return std::exchange(observer_, std::move(observer)); }
     void notifyCall(std::string_view label, HRESULT result, Session &session)
     {
         if (observer_)
             observer_(label, result, session);
     }
+    /// Told before a requester call is carried out (a scenario's background activity on_call).
+    using BeforeCall = std::function<void(std::string_view method)>;
+    void setBeforeCall(BeforeCall hook) { beforeCall_ = std::move(hook); }
+    void notifyBeforeCall(std::string_view method)
+    {
+        if (beforeCall_)
+            beforeCall_(method);
+    }
     void recordMistake(std::string id, std::string detail, std::uint32_t session);
+
+    // ---- retries across sessions (behavior.md §17; mistakes M8, M9) ----
+    /** \brief A failure a retry must respect: a writer's (w) or the provider's at DoSnapshotSet (w null). */
+    void noteFailure(const WriterEntry *w, HRESULT code, std::uint32_t session);
+    /** \brief A snapshot set was made: the retry count starts again. */
+    void noteSnapshotSucceeded() noexcept { retries_ = 0; providerAdvice_.reset(); }
+    /** \brief StartSnapshotSet of `session`: sooner than a provider failure advises, or a fourth retry (M9). */
+    void checkRetry(std::uint32_t session);
+    /** \brief `w` takes part in `session`'s PrepareForBackup, `selected` when the requester chose its data:
+     *  sooner than its failure advises (M9), or unchanged after a non-retryable failure (M8). */
+    void checkRetriedWriter(const WriterEntry &w, bool selected, std::uint32_t session);
     const std::vector<Mistake> &mistakes() const noexcept { return mistakes_; }
     void traceService(std::string_view what, std::string detail);
 
@@ -174,7 +198,17 @@ private:
     std::vector<Slot> slots_;
     std::uint32_t sessionCounter_ = 0;
     std::vector<Mistake> mistakes_;
+    /// The last failure of a writer (by uid: a restarted writer is a new entry) or of the provider.
+    struct RetryAdvice {
+        SimTime at;
+        HRESULT code;
+        std::uint32_t session;
+    };
+    std::map<std::uint32_t, RetryAdvice> writerAdvice_;
+    std::optional<RetryAdvice> providerAdvice_;
+    unsigned retries_ = 0;   ///< StartSnapshotSet calls after a failure, since the last snapshot set made
     CallObserver observer_;
+    BeforeCall beforeCall_;
 };
 
 /// The simulation a process gets when it calls the API without installing one: VSSSIM_SCENARIO names

@@ -106,6 +106,12 @@ void Session::finishOp(const AsyncPtr &op, HRESULT hr)
     if (op->done())
         return;  // cancelled meanwhile: the cancellation is the result
     op->result = hr;
+    if (op->name == "DoSnapshotSet") {
+        if (SUCCEEDED(hr))
+            service_->noteSnapshotSucceeded();
+        else
+            service_->noteFailure(nullptr, hr, number_);
+    }
     TraceRecord r{service_->now(), TraceKind::Async, "requester", op->name};
     r.hr = hr;
     r.session = number_;
@@ -518,6 +524,8 @@ void Session::applyInput(WriterEntry &w, Input input, Outcome outcome, HRESULT s
 
     const bool firstFailure = before.failure == S_OK && t.failure != S_OK && t.target == Target::State;
     rec.status = WriterStatus{1u << t.state, t.state, t.failure};
+    if (firstFailure)
+        svc.noteFailure(&w, t.failure, number_);
     if (firstFailure || (t.target == Target::State && t.failure == S_OK)) {
         // The application's code and message go with the failure they explain (§7), or stand alone
         // when the writer reported only them (D5).
@@ -730,9 +738,13 @@ Result<void> Session::setBackupSucceeded(const VSS_ID &instanceId, const VSS_ID 
         // M3/M4: success claimed for a writer whose last status showed a failure.
         if (WriterEntry *w = service_->writers().findInstance(instanceId)) {
             const SessionRecord *r = record(*w);
-            if (r && (r->status.failure != S_OK || (r->status.stateBit & kFailed)))
+            if (r && r->status.failure != S_OK)
                 service_->recordMistake("M3", fmt::format("SetBackupSucceeded(true) for {} although it reported {} in {}",
                                                           w->identity.name, Hr{r->status.failure}, writerStateName(r->status.state)),
+                                        number_);
+            else if (r && ((r->status.stateBit & kFailed) || r->status.state == VSS_WS_UNKNOWN))
+                service_->recordMistake("M4", fmt::format("SetBackupSucceeded(true) for {} although its state is {}",
+                                                          w->identity.name, writerStateName(r->status.state)),
                                         number_);
         }
     }
@@ -775,6 +787,7 @@ Result<VSS_ID> Session::startSnapshotSet()
     if (auto r = injected("StartSnapshotSet"); !r)
         return r.error();
     setStarted_ = true;
+    service_->checkRetry(number_);
     setId_ = service_->rng().guid();
     return setId_;
 }
@@ -851,6 +864,7 @@ Result<AsyncPtr> Session::prepareForBackup()
         if (w->vanished || !w->subscribed)
             continue;
         prepareRecipients_.push_back(w);
+        service_->checkRetriedWriter(*w, !selectComponents_ || !componentsOf(w->identity.instanceId).empty(), number_);
         SessionRecord &rec = recordOf(*w);
         rec.slotIndex = service_->takeSlot(*w, number_, false, setId_);
         if (rec.slotIndex < 0) {
@@ -1151,32 +1165,7 @@ Result<AsyncPtr> Session::gatherWriterStatus()
             return;
         if (HRESULT fault = self->service_->injectedFault("GatherWriterStatus", true); fault != S_OK)
             return self->finishOp(op, fault);
-        std::vector<StatusEntry> entries;
-        for (const ListedWriter &l : self->listed_) {
-            const WriterEntry &w = *l.writer;
-            StatusEntry e;
-            e.instanceId = l.identity.instanceId;
-            e.classId = l.identity.classId;
-            e.name = l.identity.wideName;
-            e.writerUid = w.uid;
-            if (const SessionRecord *r = self->record(w); r && r->status.stateBit != kNoRecord) {
-                e.state = r->status.state;
-                e.failure = r->status.failure;
-                e.hrApplication = r->hrApplication;
-                e.message = r->message;
-            } else {
-                e.state = w.publicStatus.state;
-                e.failure = w.publicStatus.failure;
-                e.hrApplication = w.publicStatus.hrApplication;
-                e.message = w.publicStatus.message;
-            }
-            if (w.faults.ignoreStatus || w.vanished || !w.subscribed) {
-                e.failure = VSS_E_WRITER_NOT_RESPONDING;  // N1: last state, not responding (R9)
-                e.hrApplication = S_OK;
-                e.message.reset();
-            }
-            entries.push_back(std::move(e));
-        }
+        std::vector<StatusEntry> entries = self->currentStatus();
         if (self->service_->settings().shuffleStatus) {
             // R3: a fresh order on every gather exposes requesters that pair status i with metadata i.
             for (std::size_t i = entries.size(); i > 1; --i)
@@ -1187,6 +1176,38 @@ Result<AsyncPtr> Session::gatherWriterStatus()
         self->finishOp(op, VSS_S_ASYNC_FINISHED);
     });
     return op;
+}
+
+std::vector<StatusEntry> Session::currentStatus() const
+{
+    std::vector<StatusEntry> entries;
+    entries.reserve(listed_.size());
+    for (const ListedWriter &l : listed_) {
+        const WriterEntry &w = *l.writer;
+        StatusEntry e;
+        e.instanceId = l.identity.instanceId;
+        e.classId = l.identity.classId;
+        e.name = l.identity.wideName;
+        e.writerUid = w.uid;
+        if (const SessionRecord *r = record(w); r && r->status.stateBit != kNoRecord) {
+            e.state = r->status.state;
+            e.failure = r->status.failure;
+            e.hrApplication = r->hrApplication;
+            e.message = r->message;
+        } else {
+            e.state = w.publicStatus.state;
+            e.failure = w.publicStatus.failure;
+            e.hrApplication = w.publicStatus.hrApplication;
+            e.message = w.publicStatus.message;
+        }
+        if (w.faults.ignoreStatus || w.vanished || !w.subscribed) {
+            e.failure = VSS_E_WRITER_NOT_RESPONDING;  // N1: last state, not responding (R9)
+            e.hrApplication = S_OK;
+            e.message.reset();
+        }
+        entries.push_back(std::move(e));
+    }
+    return entries;
 }
 
 void Session::releaseSlotsAfterGather()
@@ -1380,10 +1401,22 @@ Result<VSS_ID> Session::getSessionId() const
     return sessionId_;
 }
 
+void Session::noteRequesterCall()
+{
+    // M18: the requester moved on from a failed operation it waited for without reading the result.
+    if (pending_ && pending_->done() && FAILED(pending_->result) && pending_->waited && !pending_->resultRead &&
+        !pending_->unreadReported) {
+        pending_->unreadReported = true;
+        service_->recordMistake("M18", fmt::format("{} failed with {}; the requester called Wait and never QueryStatus",
+                                                   pending_->name, Hr{pending_->result}), number_);
+    }
+}
+
 void Session::release()
 {
     if (released_)
         return;
+    noteRequesterCall();
     released_ = true;
     if (AsyncOp *op = pending())
         cancel(*op);

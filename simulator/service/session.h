@@ -28,6 +28,7 @@ struct AsyncOp {
     int queriesAfterFailure = 0;     ///< M2: a polling loop that never ends
     bool waited = false;             ///< a Wait returned after the operation ended
     bool resultRead = false;         ///< QueryStatus or Cancel reported the ended operation's result (M18)
+    bool unreadReported = false;
     std::function<void()> onCancel;  ///< what stops when it is cancelled
 };
 using AsyncPtr = std::shared_ptr<AsyncOp>;
@@ -117,6 +118,9 @@ public:
     Result<UINT> writerStatusCount() const;
     Result<const StatusEntry *> writerStatus(UINT index) const;
     Result<void> freeWriterStatus();
+    /** \brief What a GatherWriterStatus started now would list, in listing order (no shuffle): the
+     *  machine's view a scenario's `when` expectations are checked against, whatever the requester holds. */
+    std::vector<StatusEntry> currentStatus() const;
     /** \brief The held status list, if any, without the M11 report the status methods make. */
     const std::optional<std::vector<StatusEntry>> &heldStatus() const noexcept { return status_; }
     Result<AsyncPtr> preRestore();
@@ -124,6 +128,8 @@ public:
     Result<const ShadowCopy *> snapshotProperties(const VSS_ID &snapshotId) const;
     Result<std::pair<LONG, VSS_ID>> deleteSnapshots(const VSS_ID &id, VSS_OBJECT_TYPE type, bool force);
     Result<VSS_ID> getSessionId() const;
+    /** \brief A requester call on this object begins: M18 for a failed, waited-for, unread operation. */
+    void noteRequesterCall();
     /** \brief The final Release: BackupShutdown, shadow-copy clean-up, mistake checks. */
     void release();
 

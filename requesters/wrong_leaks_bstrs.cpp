@@ -1,0 +1,10 @@
+// Deliberately wrong (field-scenarios.md M1): never frees the writer name and application message
+// BSTRs that GetWriterStatusEx hands out. Otherwise a correct backup.
+#include "requester.h"
+
+int main()
+{
+    RequesterOptions o = ComponentModeOptions();
+    o.bLeakStatusStrings = true;
+    return RunBackup(o);
+}
