@@ -521,7 +521,7 @@ std::string describe(const Timeline &t, const TimelineBox &b)
     return text;
 }
 
-std::string svgBody(const Timeline &t, const Layout &layout, double height)
+std::string svgBody(const Timeline &t, const Layout &layout)
 {
     std::string out;
     const double lanesBottom = kTop + kLane * static_cast<double>(t.lanes.size());
@@ -593,7 +593,6 @@ std::string svgBody(const Timeline &t, const Layout &layout, double height)
     out += fmt::format("<text x=\"8\" y=\"{}\">virtual time</text></g>\n", lanesBottom + 26);
     out += fmt::format("<text class=\"title\" x=\"8\" y=\"20\">{}</text><text class=\"subtitle\" x=\"8\" y=\"38\">{}</text>\n",
                        xml(t.title), xml(t.subtitle));
-    (void)height;
     return out;
 }
 
@@ -625,7 +624,7 @@ std::string svgDocument(const Timeline &t, bool standalone)
                        "viewBox=\"0 0 {0} {1}\">\n<style>{2}</style>\n<rect x=\"0\" y=\"0\" width=\"{0}\" height=\"{1}\" "
                        "fill=\"#fff\"/>\n",
                        layout.width, height, kStyle);
-    out += svgBody(t, layout, height);
+    out += svgBody(t, layout);
     return out + "</svg>\n";
 }
 
@@ -642,7 +641,8 @@ std::string timelineHtml(const Timeline &t)
     for (const TimelineBox &b : t.boxes)
         details.push_back(describe(t, b));
     // "</" inside a script element would end it early.
-    std::string data = details.dump();
+    // Replace, never throw: a writer name with broken UTF-8 must not cost the page.
+    std::string data = details.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
     for (std::size_t at = data.find("</"); at != std::string::npos; at = data.find("</", at + 2))
         data.replace(at, 2, "<\\/");
     return fmt::format(R"PAGE(<!DOCTYPE html>
@@ -723,7 +723,7 @@ std::string timelinePerfetto(const Timeline &t)
     doc["traceEvents"] = std::move(events);
     doc["displayTimeUnit"] = "ms";
     doc["otherData"] = {{"title", t.title}, {"subtitle", t.subtitle}};
-    return doc.dump(1) + "\n";
+    return doc.dump(1, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n";
 }
 
 } // namespace vsssim
