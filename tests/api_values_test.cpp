@@ -574,4 +574,47 @@ TEST_CASE("enum lookups of unknown names and values give nothing")
     CHECK(vsssim::enumName(EnumKind::ApplicationLevel, -1) == "VSS_APP_AUTO");
     CHECK(vsssim::enumName(EnumKind::VolumeSnapshotAttributes, 3).empty()); // a mask, not one flag
 }
+
+TEST_CASE("decodeHresult takes any code apart; the Win32 and facility tables name the parts")
+{
+    const vsssim::HresultParts vss = vsssim::decodeHresult(VSS_E_WRITERERROR_TIMEOUT);
+    CHECK(vss.failed);
+    CHECK(vss.facility == FACILITY_ITF);
+    CHECK(vss.code == 0x23f2);
+    CHECK_FALSE(vss.win32.has_value());
+    CHECK(vsssim::facilityInfo(vss.facility)->name == "FACILITY_ITF");
+
+    // Every Win32 row survives the round trip through HRESULT_FROM_WIN32.
+    for (const vsssim::NamedValue &row : vsssim::win32ErrorTable()) {
+        INFO(row.name);
+        CHECK((row.name.starts_with("ERROR_") || row.name.starts_with("WAIT_") || row.name.starts_with("RPC_S_")));
+        CHECK_FALSE(row.meaning.empty());
+        CHECK(vsssim::win32ErrorByName(row.name) == static_cast<std::uint32_t>(row.value));
+        CHECK(vsssim::win32ErrorInfo(static_cast<std::uint32_t>(row.value)) == &row);
+        if (row.value == 0)
+            continue;   // HRESULT_FROM_WIN32(0) is S_OK, not a FACILITY_WIN32 code
+        const vsssim::HresultParts p = vsssim::decodeHresult(HRESULT_FROM_WIN32(static_cast<DWORD>(row.value)));
+        CHECK(p.failed);
+        CHECK(p.facility == FACILITY_WIN32);
+        CHECK(p.win32 == static_cast<std::uint32_t>(row.value));
+    }
+    CHECK(vsssim::decodeHresult(E_ACCESSDENIED).win32 == 5u);
+    CHECK(vsssim::win32ErrorInfo(5)->name == "ERROR_ACCESS_DENIED");
+    CHECK(vsssim::win32ErrorInfo(0xffffffffu) == nullptr);
+    for (const vsssim::NamedValue &row : vsssim::facilityTable()) {
+        INFO(row.name);
+        CHECK(row.name.starts_with("FACILITY_"));
+        CHECK(vsssim::facilityInfo(static_cast<unsigned>(row.value)) == &row);
+    }
+    CHECK(vsssim::facilityInfo(FACILITY_WIN32)->name == "FACILITY_WIN32");
+
+    // An NTSTATUS is no HRESULT: its R bit is set, and no Win32 error is read out of it.
+    const vsssim::HresultParts nt = vsssim::decodeHresult(static_cast<HRESULT>(0xC0070005u));
+    CHECK(nt.reserved);
+    CHECK_FALSE(nt.win32.has_value());
+    const vsssim::HresultParts vendor = vsssim::decodeHresult(static_cast<HRESULT>(0xA0070005u));
+    CHECK(vendor.customer);
+    CHECK_FALSE(vendor.win32.has_value());
+    CHECK_FALSE(vsssim::decodeHresult(S_FALSE).failed);
+}
 }

@@ -7,12 +7,31 @@
 
 #include <fmt/format.h>
 
+#include "core/names.h"
 #include "core/writer_state.h"
 #include "scenario/diagram.h"
+#include "scenario/loader.h"
+#include "scenario/timeline.h"
 
 using namespace vsssim;
 
 namespace {
+
+Timeline timelineOf(const std::string &name)
+{
+    LoadResult loaded = loadScenarioFile(std::string(SCENARIOS_DIR) + "/" + name + ".toml");
+    REQUIRE(loaded.scenario);
+    return scenarioTimeline(*loaded.scenario, RunOptions{});
+}
+
+std::vector<const TimelineBox *> boxesOf(const Timeline &t, std::string_view lane, std::string_view label)
+{
+    std::vector<const TimelineBox *> found;
+    for (const TimelineBox &b : t.boxes)
+        if (t.lanes[b.lane] == lane && b.label == label)
+            found.push_back(&b);
+    return found;
+}
 
 std::string slurp(const std::string &path)
 {
@@ -62,5 +81,120 @@ TEST_SUITE("views")
                            restore.find(std::string(r.id) + ": ") != std::string::npos), r.id);
         CHECK(restore.find("RS4: PostRestore") != std::string::npos);
         CHECK(restore.find("Freeze") == std::string::npos);
+    }
+
+    TEST_CASE("timeline: docs/ holds the current pictures of the tutorial's six runs")
+    {
+        // Our own SVG, so the bytes are compared: a change to the table, a scenario, the simulator or
+        // the drawing shows here until `bash docs/regenerate.sh` is run and docs/ committed.
+        static constexpr const char *kTutorialRuns[] = {"normal-backup", "exchange-retryable-shared-class",
+                                                        "freeze-timeout", "exchange-writer-not-responding",
+                                                        "third-party-provider-veto", "normal-restore"};
+        const std::string tutorial = slurp(std::string(DOCS_DIR) + "/tutorial.md");
+        for (const char *run : kTutorialRuns) {
+            const std::string path = std::string(DOCS_DIR) + "/timeline-" + run + ".svg";
+            INFO("stale picture: run `bash docs/regenerate.sh` and commit docs/ (" << path << ")");
+            const bool current = slurp(path) == timelineSvg(timelineOf(run));   // not the bytes: they run to 350 kB
+            CHECK(current);
+            CHECK(tutorial.find(std::string("(timeline-") + run + ".svg)") != std::string::npos);
+        }
+    }
+
+    TEST_CASE("timeline: a lane per writer, boxes from delivery to return, the row that applied")
+    {
+        const Timeline t = timelineOf("freeze-timeout");
+        REQUIRE(t.lanes.size() == 17);
+        CHECK(t.lanes.front() == "requester");
+
+        // SqlServerWriter's OnFreeze takes 25 s: its box spans them, and F1 applied.
+        const auto sqlFreeze = boxesOf(t, "SqlServerWriter", "Freeze");
+        REQUIRE(sqlFreeze.size() == 1);
+        CHECK(sqlFreeze[0]->end - sqlFreeze[0]->start == std::chrono::seconds(25));
+        CHECK(sqlFreeze[0]->row == "F1: Freeze / ok");
+        CHECK(sqlFreeze[0]->stateAfter == "VSS_WS_WAITING_FOR_THAW");
+
+        // The Exchange Writer's 20 s window expires: no delivery, a failure, F4, [9] TIMEOUT.
+        const auto expiry = boxesOf(t, "Microsoft Exchange Writer", "freeze window expired");
+        REQUIRE(expiry.size() == 1);
+        CHECK(expiry[0]->kind == BoxKind::Expiry);
+        CHECK(expiry[0]->failed);
+        CHECK(expiry[0]->start == std::chrono::seconds(20));
+        CHECK(expiry[0]->row.starts_with("F4: "));
+        CHECK(expiry[0]->stateAfter == "VSS_WS_FAILED_AT_FREEZE");
+        CHECK(Hr{expiry[0]->failureAfter} == Hr{VSS_E_WRITERERROR_TIMEOUT});
+
+        // Abort after the failed Freeze phase: A1 for the healthy, A2 (unchanged) for the failed one.
+        const auto abortOk = boxesOf(t, "SqlServerWriter", "Abort");
+        REQUIRE(abortOk.size() == 1);
+        CHECK(abortOk[0]->row.starts_with("A1: "));
+        const auto abortFailed = boxesOf(t, "Microsoft Exchange Writer", "Abort");
+        REQUIRE(abortFailed.size() == 1);
+        CHECK(abortFailed[0]->row.starts_with("A2: "));
+        CHECK(abortFailed[0]->stateAfter == "VSS_WS_FAILED_AT_FREEZE");
+        CHECK_FALSE(boxesOf(t, "SqlServerWriter", "BackupShutdown").empty());
+
+        // Each writer's freeze window: the Exchange Writer's ends by expiry, the others' by Abort.
+        std::size_t windows = 0;
+        for (const TimelineWindow &w : t.windows) {
+            CHECK_FALSE(w.holdWrites);   // Freeze failed: the provider never held writes
+            ++windows;
+            if (t.lanes[w.lane] == "Microsoft Exchange Writer")
+                CHECK(w.why == "window expired");
+            else
+                CHECK(w.why == "Abort");
+        }
+        CHECK(windows == 16);
+
+        // The requester's steps tile its lane, the failed DoSnapshotSet among them.
+        const auto snap = boxesOf(t, "requester", "DoSnapshotSet");
+        REQUIRE(snap.size() == 1);
+        CHECK(snap[0]->failed);
+        CHECK(Hr{snap[0]->code} == Hr{VSS_E_UNEXPECTED_WRITER_ERROR});
+        CHECK(snap[0]->end == std::chrono::seconds(25));
+        CHECK_FALSE(boxesOf(t, "requester", "AbortBackup").empty());
+    }
+
+    TEST_CASE("timeline: the hold-writes window runs from the end of Freeze to the Abort")
+    {
+        const Timeline t = timelineOf("hold-writes-timeout");
+        std::vector<const TimelineWindow *> hold;
+        for (const TimelineWindow &w : t.windows)
+            if (w.holdWrites)
+                hold.push_back(&w);
+        REQUIRE(hold.size() == 1);
+        CHECK(hold[0]->end - hold[0]->start == std::chrono::seconds(10));
+        CHECK(hold[0]->why == "Abort");
+        const std::string svg = timelineSvg(t);
+        CHECK(svg.find("class=\"window hold\"") != std::string::npos);
+        CHECK(timelinePerfetto(t).find("\"hold writes\"") != std::string::npos);
+        CHECK(timelineHtml(t).find("VSS_E_HOLD_WRITES_TIMEOUT") != std::string::npos);
+    }
+
+    TEST_CASE("timeline: a requester under test, read from its call records")
+    {
+        Trace trace;
+        TraceRecord call{SimTime{0}, TraceKind::Call, "requester", "IVssBackupComponents::InitializeForBackup"};
+        trace.add(call);
+        TraceRecord deliver{std::chrono::seconds(1), TraceKind::Deliver, "System Writer", "Identify"};
+        deliver.input = Input::Identify;
+        deliver.session = 1;
+        trace.add(deliver);
+        TraceRecord ret{std::chrono::seconds(2), TraceKind::Return, "System Writer", "Identify"};
+        ret.input = Input::Identify;
+        ret.session = 1;
+        ret.detail = "true";
+        trace.add(ret);
+        TraceRecord wait{std::chrono::seconds(2), TraceKind::Call, "requester", "IVssAsync::Wait"};
+        trace.add(wait);
+        const Timeline t = buildTimeline(trace.records(), {}, "t", "");
+        REQUIRE(t.lanes.size() == 2);
+        const auto waited = boxesOf(t, "requester", "Wait");
+        REQUIRE(waited.size() == 1);
+        CHECK(waited[0]->start == std::chrono::seconds(0));
+        CHECK(waited[0]->end == std::chrono::seconds(2));
+        const auto identify = boxesOf(t, "System Writer", "Identify");
+        REQUIRE(identify.size() == 1);
+        CHECK(identify[0]->row.starts_with("I1: "));
+        CHECK(identify[0]->stateAfter == "listed");
     }
 }

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <cstdlib>
 #include <exception>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <iterator>
@@ -38,6 +39,8 @@
 #include "scenario/spelling.h"
 #include "service/service.h"
 #include "test_command.h"
+#include "step_command.h"
+#include "timeline_command.h"
 
 namespace vsssim {
 namespace {
@@ -93,13 +96,18 @@ struct Options {
     bool crlf = false;
     bool french = false;
     bool legacy = false;
+    std::string after;     ///< list-writers: the run's view after this label
+    int occurrence = 1;    ///< ... the nth time the requester reaches it
+    bool atEnd = false;    ///< list-writers: the run's view at its end
     // explain, graph, help
     std::string what;
     std::string graphFormat = "dot";
     std::string graphView = "backup";
     std::vector<std::string> topic;
-    // test: its own options, in tools/test_command.h
+    // test, timeline: their own options, in tools/test_command.h and tools/timeline_command.h
     TestOptions test;
+    TimelineOptions timeline;
+    StepOptions step;
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -525,17 +533,74 @@ std::string statusJson(const StatusEntry &e)
                        failureName ? jstr(*failureName) : "null", jstr(vssadminLastError(e.failure).text));
 }
 
+/// What vssadmin would list, looked at once: before any run, or at a point of the scenario's run.
+struct Observation {
+    std::vector<StatusEntry> writers;
+    bool late = false;
+    HRESULT hr = S_OK;
+    bool taken = false;
+};
+
+/// --after LABEL / --at-end: run the scenario and let vssadmin look in when the requester gets there.
+/// Its observer session moves virtual time, so the rest of the run differs; only this view is printed.
+std::optional<Observation> observeDuringRun(const Options &o, std::uint64_t &seed)
+{
+    if (o.file.empty())
+        throw UsageError("--after and --at-end need a scenario FILE: they show a point of its run");
+    if (!o.after.empty() && o.atEnd)
+        throw UsageError("--after and --at-end name different points of the run; give one");
+    g_inFlight.file = o.file;
+    std::optional<Scenario> sc = load(o.file);
+    if (!sc)
+        return std::nullopt;
+    const std::vector<std::string> labels = scriptLabels(*sc);
+    if (!o.after.empty() && std::find(labels.begin(), labels.end(), o.after) == labels.end()) {
+        const auto near = closestName(o.after, labels, 3);
+        throw UsageError(fmt::format("--after '{}': the requester of {} has no such label{}; its labels: {}", o.after,
+                                     o.file, near ? fmt::format(" (did you mean '{}'?)", *near) : std::string(),
+                                     joinText(labels, ", ")));
+    }
+    Observation seen;
+    std::vector<std::string> reached;
+    int times = 0;
+    const RunOptions options{seedOption(o)};
+    const LabelObserver look = [&](const std::string &label, HRESULT, Service &svc) {
+        if (!label.empty())
+            reached.push_back(label);
+        if (seen.taken || label != (o.atEnd ? std::string() : o.after) || (!o.atEnd && ++times < o.occurrence))
+            return;
+        seen.writers = observeWriters(svc, seen.late, &seen.hr);
+        seen.taken = true;
+    };
+    seed = effectiveSeed(*sc, options);
+    g_inFlight.seed = seed;
+    runScenario(*sc, options, look);
+    if (!seen.taken)
+        throw UsageError(fmt::format("--after '{}' --occurrence {}: this run got there {} times (seed {}); it reached: {}",
+                                     o.after, o.occurrence, times, seed, joinText(reached, ", ")));
+    return seen;
+}
+
 int cmdListWriters(const Options &o)
 {
     if (o.format != "vssadmin" && (o.french || o.legacy))
         throw UsageError("--french and --legacy apply to --format vssadmin only");
     std::uint64_t seed = 0;
-    auto svc = serviceFor(o, seed);
-    if (!svc)
-        return ExitBadScenario;
-    bool late = false;
-    HRESULT hr = S_OK;
-    const std::vector<StatusEntry> writers = observeWriters(*svc, late, &hr);
+    Observation seen;
+    if (!o.after.empty() || o.atEnd) {
+        std::optional<Observation> during = observeDuringRun(o, seed);
+        if (!during)
+            return ExitBadScenario;
+        seen = std::move(*during);
+    } else {
+        auto svc = serviceFor(o, seed);
+        if (!svc)
+            return ExitBadScenario;
+        seen.writers = observeWriters(*svc, seen.late, &seen.hr);
+    }
+    const std::vector<StatusEntry> &writers = seen.writers;
+    const bool late = seen.late;
+    const HRESULT hr = seen.hr;
     const ListingOptions lo = listingOptions(o, late);
     if (o.json) {
         if (FAILED(hr))
@@ -590,11 +655,13 @@ int cmdListProviders(const Options &o)
 // ---------------------------------------------------------------------------------------------
 // explain
 
-/// NAME, 0xHEX or a signed or unsigned 32-bit decimal.
+/// NAME, ERROR_* (as HRESULT_FROM_WIN32 of it), 0xHEX or a signed or unsigned 32-bit decimal.
 std::optional<HRESULT> parseCode(std::string_view text)
 {
     if (auto named = hresultByName(upper(text)))
         return named;
+    if (auto win32 = win32ErrorByName(upper(text)))
+        return HRESULT_FROM_WIN32(*win32);
     std::string digits(text);
     int base = 10;
     if (digits.size() > 2 && digits[0] == '0' && (digits[1] == 'x' || digits[1] == 'X')) {
@@ -614,32 +681,108 @@ std::optional<HRESULT> parseCode(std::string_view text)
     }
 }
 
+/// The shipped scenarios whose golden trace records `name` (the run shows it), and those whose file
+/// only names it (a fault or an expectation). Read at run time, so a new scenario counts at once.
+struct Sightings {
+    std::vector<std::string> inTrace;
+    std::vector<std::string> inScenario;
+};
+
+Sightings scenariosShowing(std::string_view name)
+{
+    Sightings out;
+    std::error_code ec;
+    std::vector<std::filesystem::path> tomls;
+    for (const auto &entry : std::filesystem::directory_iterator(VSSSIM_SCENARIO_DIR, ec))
+        if (entry.path().extension() == ".toml")
+            tomls.push_back(entry.path());
+    std::sort(tomls.begin(), tomls.end());
+    for (const std::filesystem::path &toml : tomls) {
+        bool found = false;
+        std::filesystem::path trace = toml;
+        trace.replace_extension(".trace");
+        if (readFile(trace.string(), found).find(name) != std::string::npos)
+            out.inTrace.push_back(toml.stem().string());
+        else if (readFile(toml.string(), found).find(name) != std::string::npos)
+            out.inScenario.push_back(toml.stem().string());
+    }
+    return out;
+}
+
+/// "error", "FACILITY_ITF (4)", the Win32 error: what the bits say, whether or not the code has a name.
+struct Decoded {
+    HresultParts parts;
+    const NamedValue *facility;
+    const NamedValue *win32;
+};
+
+Decoded decode(HRESULT hr)
+{
+    const HresultParts parts = decodeHresult(hr);
+    return {parts, facilityInfo(parts.facility), parts.win32 ? win32ErrorInfo(*parts.win32) : nullptr};
+}
+
+std::string facilityText(const Decoded &d)
+{
+    std::string text = d.facility ? fmt::format("{} ({}): {}", d.facility->name, d.parts.facility, d.facility->meaning)
+                                  : fmt::format("{} (a number winerror.h does not name)", d.parts.facility);
+    if (d.parts.customer)
+        text += "; customer bit set: a vendor's own code, not Microsoft's";
+    if (d.parts.ntstatus)
+        text += "; N bit set: an NTSTATUS wrapped by HRESULT_FROM_NT";
+    if (d.parts.reserved)
+        text += "; R bit set: not a well-formed HRESULT (0xC... values are usually NTSTATUS STATUS_* codes)";
+    return text;
+}
+
 int explainCode(const Options &o, HRESULT hr)
 {
     const NamedValue *info = hresultInfo(hr);
     const Guidance *g = guidanceFor(hr);
     const bool lastError = hasOwnLastError(hr);
     const LastErrorText &text = vssadminLastError(hr);
+    const Decoded d = decode(hr);
+    const bool vss = info && info->name.starts_with("VSS_");
+    const Sightings seen = vss ? scenariosShowing(info->name) : Sightings{};
+    const std::string win32Name = d.win32 ? std::string(d.win32->name) : std::string();
     if (o.json) {
+        auto strings = [](const std::vector<std::string> &v) { return jarray(v, [](const std::string &s) { return jstr(s); }); };
         std::string j = fmt::format("{{\"schema\":1,\"seed\":null,\"kind\":\"hresult\",\"name\":{},\"hex\":{},"
-                                    "\"decimal\":{},\"meaning\":{},\"producer\":{}",
+                                    "\"decimal\":{},\"severity\":{},\"facility\":{{\"number\":{},\"name\":{}}},"
+                                    "\"customer\":{},\"ntstatus\":{},\"code\":{},\"meaning\":{},\"producer\":{}",
                                     info ? jstr(info->name) : "null", jstr(hex(hr)), hr,
-                                    info ? jstr(info->meaning) : "null", jstr(producerOf(hr)));
+                                    jstr(d.parts.failed ? "error" : "success"), d.parts.facility,
+                                    d.facility ? jstr(d.facility->name) : "null", jbool(d.parts.customer),
+                                    jbool(d.parts.ntstatus), d.parts.code, info ? jstr(info->meaning) : "null",
+                                    jstr(producerOf(hr)));
+        if (d.parts.win32)
+            j += fmt::format(",\"win32\":{{\"code\":{},\"name\":{},\"message\":{}}}", *d.parts.win32,
+                             d.win32 ? jstr(d.win32->name) : "null", d.win32 ? jstr(d.win32->meaning) : "null");
         if (lastError)
             j += fmt::format(",\"vssadmin_last_error\":{{\"text\":{},\"confirmed\":{}}}", jstr(text.text),
                              jbool(text.confirmed));
         if (g)
             j += fmt::format(",\"guidance\":{{\"seen_in\":{},\"meaning\":{},\"reaction\":{},\"retry\":{}}}",
                              jstr(g->seenIn), jstr(g->meaning), jstr(g->reaction), jstr(g->retry));
+        if (vss)
+            j += fmt::format(",\"scenarios\":{{\"trace\":{},\"named\":{}}}", strings(seen.inTrace), strings(seen.inScenario));
         std::cout << j << "}\n";
-        return info ? ExitOk : ExitUsage;
+        return ExitOk;
     }
-    std::cout << fmt::format("{}\n  hex:          {}\n  decimal:      {}\n", info ? info->name : "(no name known)", hex(hr), hr);
-    if (!info) {
-        std::cerr << fmt::format("vss-sim: {} is not a code the simulator knows\n", hex(hr));
-        return ExitUsage;
-    }
-    std::cout << fmt::format("  meaning:      {}\n  produced by:  {}\n", info->meaning, producerOf(hr));
+    const std::string title = info ? std::string(info->name)
+                              : d.win32 ? fmt::format("HRESULT_FROM_WIN32({})", win32Name)
+                                        : std::string("(no name known)");
+    std::cout << fmt::format("{}\n  hex:          {}\n  decimal:      {}\n", title, hex(hr), hr);
+    std::cout << fmt::format("  severity:     {}\n  facility:     {}\n  code:         0x{:04x} ({})\n",
+                             d.parts.failed ? "error (bit 31 set: FAILED(hr) is true)" : "success (bit 31 clear: SUCCEEDED(hr) is true)",
+                             facilityText(d), d.parts.code, d.parts.code);
+    if (d.parts.win32)
+        std::cout << fmt::format("  Win32 error:  {} {}\n", *d.parts.win32,
+                                 d.win32 ? fmt::format("{}: {}", d.win32->name, d.win32->meaning)
+                                         : std::string("(not in the simulator's table of Win32 errors)"));
+    if (info)
+        std::cout << fmt::format("  meaning:      {}\n", info->meaning);
+    std::cout << fmt::format("  produced by:  {}\n", producerOf(hr));
     if (lastError)
         std::cout << fmt::format("  vssadmin:     Last error: {}{}\n", text.text,
                                  text.confirmed ? "" : " (unverified: no real capture shows it)");
@@ -647,6 +790,13 @@ int explainCode(const Options &o, HRESULT hr)
         std::cout << fmt::format("requester guidance (behavior.md \u00a717):\n  seen in:      {}\n  means:        {}\n"
                                  "  reaction:     {}\n  retry:        {}\n",
                                  g->seenIn, g->meaning, g->reaction, g->retry);
+    if (vss) {
+        std::cout << "shipped scenarios (" VSSSIM_SCENARIO_DIR "):\n";
+        std::cout << fmt::format("  their run shows it:  {}\n",
+                                 seen.inTrace.empty() ? std::string("none") : joinText(seen.inTrace, ", "));
+        if (!seen.inScenario.empty())
+            std::cout << fmt::format("  named, not in the trace: {}\n", joinText(seen.inScenario, ", "));
+    }
     return ExitOk;
 }
 
@@ -739,6 +889,8 @@ int cmdExplain(const Options &o)
         names.push_back(v.name);
     for (const NamedValue &v : enumTable(EnumKind::WriterState))
         names.push_back(v.name);
+    for (const NamedValue &v : win32ErrorTable())
+        names.push_back(v.name);
     std::string hint;
     if (auto near = closestName(name, names, 3)) {
         hint = fmt::format(" (did you mean '{}'?)", *near);
@@ -817,12 +969,20 @@ const Command kCommands[] = {
                       "the \"Waiting for responses.\" lines: auto (when a creation runs or a writer answers late), "
                       "on, off")
              ->check(CLI::IsMember({"auto", "on", "off"}));
+         c.add_option("--after", o.after,
+                      "run FILE and list what vssadmin shows once its requester reaches this step label "
+                      "(e.g. after-snapshot; see its [[expect]] labels)");
+         c.add_option("--occurrence", o.occurrence, "with --after: the nth time the requester reaches LABEL (default 1)")
+             ->check(CLI::PositiveNumber);
+         c.add_flag("--at-end", o.atEnd, "run FILE and list what vssadmin shows after the run, writers settled");
      },
      cmdListWriters},
     {"list-providers", "print `vssadmin list providers`", addListing, cmdListProviders},
-    {"explain", "what an HRESULT or VSS_WS_* state means and what a requester should do",
+    {"explain", "what any HRESULT (severity, facility, Win32 error) or VSS_WS_* state means, what a requester should do",
      [](CLI::App &c, Options &o) {
-         c.add_option("NAME", o.what, "VSS_E_... name, 0xHEX, decimal, or VSS_WS_... state")->required();
+         c.add_option("NAME", o.what, "any HRESULT (VSS_E_... name, 0xHEX, decimal), a Win32 ERROR_... name, or a "
+                                      "VSS_WS_... state")
+             ->required();
      },
      cmdExplain},
     {"graph", "the writer state machine (behavior.md \u00a78) as DOT",
@@ -834,6 +994,11 @@ const Command kCommands[] = {
              ->check(CLI::IsMember({"backup", "restore", "table"}));
      },
      cmdGraph},
+    {"timeline", "run a scenario and draw it: a lane per writer, events at their virtual times (html, svg, perfetto)",
+     [](CLI::App &c, Options &o) { setupTimelineCommand(c, o.timeline); },
+     [](const Options &o) { return runTimelineCommand(o.timeline); }},
+    {"step", "step through a scenario's run one delivery at a time: event, writer, outcome, table row, every state",
+     [](CLI::App &c, Options &o) { setupStepCommand(c, o.step); }, [](const Options &o) { return runStepCommand(o.step); }},
     {"test", "run a requester program once per scenario, with that scenario injected, and judge each run",
      [](CLI::App &c, Options &o) { setupTestCommand(c, o.test); },
      [](const Options &o) { return runTestCommand(o.test); }},

@@ -236,6 +236,136 @@ constexpr std::array kVolumeSnapshotAttributes{
 
 #undef ROW
 
+// winerror.h numbers; the texts are what FormatMessage gives for them on an English system. A code
+// without a row is still decoded (severity, facility, code); it just has no name.
+constexpr NamedValue kWin32Errors[] = {
+    {"ERROR_SUCCESS", 0, "The operation completed successfully."},
+    {"ERROR_INVALID_FUNCTION", 1, "Incorrect function."},
+    {"ERROR_FILE_NOT_FOUND", 2, "The system cannot find the file specified."},
+    {"ERROR_PATH_NOT_FOUND", 3, "The system cannot find the path specified."},
+    {"ERROR_TOO_MANY_OPEN_FILES", 4, "The system cannot open the file."},
+    {"ERROR_ACCESS_DENIED", 5, "Access is denied."},
+    {"ERROR_INVALID_HANDLE", 6, "The handle is invalid."},
+    {"ERROR_NOT_ENOUGH_MEMORY", 8, "Not enough memory resources are available to process this command."},
+    {"ERROR_INVALID_DATA", 13, "The data is invalid."},
+    {"ERROR_OUTOFMEMORY", 14, "Not enough memory resources are available to complete this operation."},
+    {"ERROR_INVALID_DRIVE", 15, "The system cannot find the drive specified."},
+    {"ERROR_NOT_READY", 21, "The device is not ready."},
+    {"ERROR_BAD_COMMAND", 22, "The device does not recognize the command."},
+    {"ERROR_CRC", 23, "Data error (cyclic redundancy check)."},
+    {"ERROR_WRITE_FAULT", 29, "The system cannot write to the specified device."},
+    {"ERROR_READ_FAULT", 30, "The system cannot read from the specified device."},
+    {"ERROR_GEN_FAILURE", 31, "A device attached to the system is not functioning."},
+    {"ERROR_SHARING_VIOLATION", 32, "The process cannot access the file because it is being used by another process."},
+    {"ERROR_LOCK_VIOLATION", 33, "The process cannot access the file because another process has locked a portion of the file."},
+    {"ERROR_HANDLE_EOF", 38, "Reached the end of the file."},
+    {"ERROR_HANDLE_DISK_FULL", 39, "The disk is full."},
+    {"ERROR_NOT_SUPPORTED", 50, "The request is not supported."},
+    {"ERROR_BAD_NETPATH", 53, "The network path was not found."},
+    {"ERROR_NETWORK_BUSY", 54, "The network is busy."},
+    {"ERROR_FILE_EXISTS", 80, "The file exists."},
+    {"ERROR_INVALID_PARAMETER", 87, "The parameter is incorrect."},
+    {"ERROR_BROKEN_PIPE", 109, "The pipe has been ended."},
+    {"ERROR_DISK_FULL", 112, "There is not enough space on the disk."},
+    {"ERROR_SEM_TIMEOUT", 121, "The semaphore timeout period has expired."},
+    {"ERROR_INSUFFICIENT_BUFFER", 122, "The data area passed to a system call is too small."},
+    {"ERROR_INVALID_NAME", 123, "The filename, directory name, or volume label syntax is incorrect."},
+    {"ERROR_MOD_NOT_FOUND", 126, "The specified module could not be found."},
+    {"ERROR_PROC_NOT_FOUND", 127, "The specified procedure could not be found."},
+    {"ERROR_DIR_NOT_EMPTY", 145, "The directory is not empty."},
+    {"ERROR_BUSY", 170, "The requested resource is in use."},
+    {"ERROR_ALREADY_EXISTS", 183, "Cannot create a file when that file already exists."},
+    {"ERROR_ENVVAR_NOT_FOUND", 203, "The system could not find the environment option that was entered."},
+    {"ERROR_MORE_DATA", 234, "More data is available."},
+    {"WAIT_TIMEOUT", 258, "The wait operation timed out."},
+    {"ERROR_NO_MORE_ITEMS", 259, "No more data is available."},
+    {"ERROR_DIRECTORY", 267, "The directory name is invalid."},
+    {"ERROR_DISK_TOO_FRAGMENTED", 302, "The volume is too fragmented to complete this operation."},
+    {"ERROR_OPERATION_ABORTED", 995, "The I/O operation has been aborted because of either a thread exit or an application request."},
+    {"ERROR_IO_INCOMPLETE", 996, "Overlapped I/O event is not in a signaled state."},
+    {"ERROR_IO_PENDING", 997, "Overlapped I/O operation is in progress."},
+    {"ERROR_NOACCESS", 998, "Invalid access to memory location."},
+    {"ERROR_INVALID_FLAGS", 1004, "Invalid flags."},
+    {"ERROR_UNRECOGNIZED_VOLUME", 1005, "The volume does not contain a recognized file system."},
+    {"ERROR_CANTOPEN", 1011, "The configuration registry key could not be opened."},
+    {"ERROR_SERVICE_REQUEST_TIMEOUT", 1053, "The service did not respond to the start or control request in a timely fashion."},
+    {"ERROR_SERVICE_ALREADY_RUNNING", 1056, "An instance of the service is already running."},
+    {"ERROR_SERVICE_DISABLED", 1058, "The service cannot be started, either because it is disabled or because it has no enabled devices associated with it."},
+    {"ERROR_SERVICE_DOES_NOT_EXIST", 1060, "The specified service does not exist as an installed service."},
+    {"ERROR_SERVICE_NOT_ACTIVE", 1062, "The service has not been started."},
+    {"ERROR_SERVICE_MARKED_FOR_DELETE", 1072, "The specified service has been marked for deletion."},
+    {"ERROR_NO_UNICODE_TRANSLATION", 1113, "No mapping for the Unicode character exists in the target multi-byte code page."},
+    {"ERROR_SHUTDOWN_IN_PROGRESS", 1115, "A system shutdown is in progress."},
+    {"ERROR_DEVICE_NOT_CONNECTED", 1167, "The device is not connected."},
+    {"ERROR_NOT_FOUND", 1168, "Element not found."},
+    {"ERROR_CANCELLED", 1223, "The operation was canceled by the user."},
+    {"ERROR_RETRY", 1237, "The operation could not be completed. A retry should be performed."},
+    {"ERROR_PRIVILEGE_NOT_HELD", 1314, "A required privilege is not held by the client."},
+    {"ERROR_LOGON_FAILURE", 1326, "The user name or password is incorrect."},
+    {"ERROR_INTERNAL_ERROR", 1359, "An internal error occurred."},
+    {"ERROR_FILE_CORRUPT", 1392, "The file or directory is corrupted and unreadable."},
+    {"ERROR_DISK_CORRUPT", 1393, "The disk structure is corrupted and unreadable."},
+    {"ERROR_NO_SYSTEM_RESOURCES", 1450, "Insufficient system resources exist to complete the requested service."},
+    {"ERROR_COMMITMENT_LIMIT", 1455, "The paging file is too small for this operation to complete."},
+    {"ERROR_TIMEOUT", 1460, "This operation returned because the timeout period expired."},
+    {"RPC_S_SERVER_UNAVAILABLE", 1722, "The RPC server is unavailable."},
+    {"RPC_S_SERVER_TOO_BUSY", 1723, "The RPC server is too busy to complete this operation."},
+    {"RPC_S_CALL_FAILED", 1726, "The remote procedure call failed."},
+    {"ERROR_NOT_ENOUGH_QUOTA", 1816, "Not enough quota is available to process this command."},
+    {"ERROR_INVALID_STATE", 5023, "The group or resource is not in the correct state to perform the requested operation."},
+};
+
+constexpr NamedValue kFacilities[] = {
+    {"FACILITY_NULL", 0, "general codes: S_OK, E_FAIL, E_NOTIMPL and their kin"},
+    {"FACILITY_RPC", 1, "RPC and COM marshalling (RPC_E_*)"},
+    {"FACILITY_DISPATCH", 2, "COM IDispatch"},
+    {"FACILITY_STORAGE", 3, "COM structured storage (STG_E_*)"},
+    {"FACILITY_ITF", 4, "interface-specific: each interface defines its own; the VSS_E_* and VSS_S_* codes live here"},
+    {"FACILITY_WIN32", 7, "a Win32 error code wrapped by HRESULT_FROM_WIN32"},
+    {"FACILITY_WINDOWS", 8, "Windows subsystems"},
+    {"FACILITY_SECURITY", 9, "security and SSPI (also FACILITY_SSPI)"},
+    {"FACILITY_CONTROL", 10, "ActiveX controls"},
+    {"FACILITY_CERT", 11, "certificates and cryptography"},
+    {"FACILITY_INTERNET", 12, "WinINet and URL monikers"},
+    {"FACILITY_MEDIASERVER", 13, "Windows Media Server"},
+    {"FACILITY_MSMQ", 14, "Message Queuing"},
+    {"FACILITY_SETUPAPI", 15, "device setup (SetupAPI)"},
+    {"FACILITY_SCARD", 16, "smart cards"},
+    {"FACILITY_COMPLUS", 17, "COM+"},
+    {"FACILITY_AAF", 18, "Advanced Authoring Format"},
+    {"FACILITY_URT", 19, ".NET runtime"},
+    {"FACILITY_ACS", 20, "Audit Collection Service"},
+    {"FACILITY_DPLAY", 21, "DirectPlay"},
+    {"FACILITY_UMI", 22, "Ubiquitous Memory-introspection service"},
+    {"FACILITY_SXS", 23, "side-by-side assemblies"},
+    {"FACILITY_WINDOWS_CE", 24, "Windows CE"},
+    {"FACILITY_HTTP", 25, "HTTP support (WinHTTP)"},
+    {"FACILITY_USERMODE_COMMONLOG", 26, "Common Log File System"},
+    {"FACILITY_USERMODE_FILTER_MANAGER", 31, "file system filter manager"},
+    {"FACILITY_BACKGROUNDCOPY", 32, "Background Intelligent Transfer Service (BITS)"},
+    {"FACILITY_CONFIGURATION", 33, "configuration services"},
+    {"FACILITY_STATE_MANAGEMENT", 34, "state management services"},
+    {"FACILITY_METADIRECTORY", 35, "Microsoft Identity Server"},
+    {"FACILITY_WINDOWSUPDATE", 36, "Windows Update"},
+    {"FACILITY_DIRECTORYSERVICE", 37, "Active Directory"},
+    {"FACILITY_GRAPHICS", 38, "graphics drivers"},
+    {"FACILITY_SHELL", 39, "the Windows shell"},
+    {"FACILITY_TPM_SERVICES", 40, "TPM base services"},
+    {"FACILITY_TPM_SOFTWARE", 41, "TPM software stack"},
+    {"FACILITY_PLA", 48, "performance logs and alerts"},
+    {"FACILITY_FVE", 49, "BitLocker full-volume encryption"},
+    {"FACILITY_FWP", 50, "Windows Filtering Platform"},
+    {"FACILITY_WINRM", 51, "Windows Remote Management"},
+    {"FACILITY_NDIS", 52, "network driver interface"},
+    {"FACILITY_USERMODE_HYPERVISOR", 53, "Hyper-V hypervisor, user mode"},
+    {"FACILITY_CMI", 54, "configuration management infrastructure"},
+    {"FACILITY_USERMODE_VIRTUALIZATION", 55, "Hyper-V virtualization, user mode"},
+    {"FACILITY_USERMODE_VOLMGR", 56, "volume manager, user mode"},
+    {"FACILITY_BCD", 57, "boot configuration data"},
+    {"FACILITY_USERMODE_VHD", 58, "virtual hard disks, user mode"},
+};
+
+
 // Meanings the spec leaves as "reserved for system use" (reserved attribute bits) read "reserved for system use", the
 // wording of Microsoft's VSS_VOLUME_SNAPSHOT_ATTRIBUTES page.
 
@@ -276,11 +406,61 @@ std::optional<std::string_view> hresultName(HRESULT hr) noexcept
     return std::nullopt;
 }
 
+std::string hresultText(HRESULT hr)
+{
+    if (const NamedValue *row = hresultInfo(hr))
+        return std::string(row->name);
+    return fmt::format("0x{:08x}", static_cast<std::uint32_t>(hr));
+}
+
 std::optional<HRESULT> hresultByName(std::string_view name) noexcept
 {
     if (const NamedValue *row = findName(kHresults, name))
         return row->value;
     return std::nullopt;
+}
+
+std::span<const NamedValue> win32ErrorTable() noexcept
+{
+    return kWin32Errors;
+}
+
+const NamedValue *win32ErrorInfo(std::uint32_t code) noexcept
+{
+    return code > INT32_MAX ? nullptr : findValue(kWin32Errors, static_cast<std::int32_t>(code));
+}
+
+std::optional<std::uint32_t> win32ErrorByName(std::string_view name) noexcept
+{
+    if (const NamedValue *row = findName(kWin32Errors, name))
+        return static_cast<std::uint32_t>(row->value);
+    return std::nullopt;
+}
+
+std::span<const NamedValue> facilityTable() noexcept
+{
+    return kFacilities;
+}
+
+const NamedValue *facilityInfo(unsigned facility) noexcept
+{
+    return findValue(kFacilities, static_cast<std::int32_t>(facility));
+}
+
+HresultParts decodeHresult(HRESULT hr) noexcept
+{
+    const auto bits = static_cast<std::uint32_t>(hr);
+    HresultParts p{};
+    p.failed = (bits >> 31) != 0;
+    p.customer = (bits & 0x20000000u) != 0;
+    p.ntstatus = (bits & 0x10000000u) != 0;
+    p.reserved = (bits & 0x40000000u) != 0;
+    p.facility = (bits >> 16) & 0x7ffu;   // 11 bits: HRESULT_FACILITY's 0x1fff also takes in the N and X bits
+    p.code = bits & 0xffffu;
+    // HRESULT_FROM_WIN32 keeps only the low 16 bits, so this is the Win32 code exactly.
+    if (p.failed && !p.reserved && !p.customer && !p.ntstatus && p.facility == FACILITY_WIN32)
+        p.win32 = p.code;
+    return p;
 }
 
 std::span<const NamedValue> enumTable(EnumKind kind) noexcept

@@ -33,6 +33,32 @@ std::optional<std::string_view> hresultName(HRESULT hr) noexcept;
 std::optional<HRESULT> hresultByName(std::string_view name) noexcept;
 /// The table row for hr, or nullptr.
 const NamedValue *hresultInfo(HRESULT hr) noexcept;
+/// "VSS_E_WRITERERROR_TIMEOUT", or "0x80041234" for a code without a name: a code in a table cell.
+std::string hresultText(HRESULT hr);
+
+/// The Win32 error codes (winerror.h) a VSS caller meets, mostly inside HRESULT_FROM_WIN32 codes, with
+/// the text Windows' FormatMessage gives for them. `value` is the Win32 code, not the HRESULT.
+std::span<const NamedValue> win32ErrorTable() noexcept;
+const NamedValue *win32ErrorInfo(std::uint32_t code) noexcept;
+std::optional<std::uint32_t> win32ErrorByName(std::string_view name) noexcept;
+
+/// The FACILITY_* numbers of winerror.h; `meaning` says what lives there.
+std::span<const NamedValue> facilityTable() noexcept;
+/// The row of `facility`, or nullptr for a number winerror.h does not name.
+const NamedValue *facilityInfo(unsigned facility) noexcept;
+
+/// An HRESULT taken apart as winerror.h lays it out: S R C N X bits, facility, code.
+struct HresultParts {
+    bool failed;      ///< bit 31, SEVERITY_ERROR
+    bool customer;    ///< bit 29: defined by a vendor, not by Microsoft
+    bool ntstatus;    ///< bit 28: an NTSTATUS carried by HRESULT_FROM_NT
+    bool reserved;    ///< bit 30: never set in an HRESULT; an NTSTATUS error has it
+    unsigned facility;
+    unsigned code;    ///< the low 16 bits (HRESULT_CODE)
+    /// The Win32 error an HRESULT_FROM_WIN32 code carries (facility 7, failure, no C/N bit).
+    std::optional<std::uint32_t> win32;
+};
+HresultParts decodeHresult(HRESULT hr) noexcept;
 
 enum class EnumKind {
     WriterState,

@@ -19,6 +19,7 @@
 #include "scenario/expectations.h"
 #include "scenario/loader.h"
 #include "scenario/runner.h"
+#include "scenario/timeline.h"
 #include "service/service.h"
 
 namespace vsssim {
@@ -196,6 +197,20 @@ void reportAtExit(int status)
         auto service = Service::current();
         auto lock = service->lock();
         writeFile(path, service->trace().jsonLines(), "VSSSIM_TRACE");
+    }
+    // VSSSIM_TIMELINE=run.html (or .svg, .json): the program's own calls on the requester lane.
+    if (const char *path = std::getenv("VSSSIM_TIMELINE"); path && *path) {
+        // At exit nothing may throw: a failure to draw is said, and the program's status stands.
+        try {
+            auto service = Service::current();
+            auto lock = service->lock();
+            const Timeline timeline = buildTimeline(service->trace().records(), {}, verdict->scenario,
+                                                    fmt::format("a program under test against {} (seed {})",
+                                                                verdict->path, verdict->seed));
+            writeFile(path, renderTimeline(timeline, timelineFormatFor(path)), "VSSSIM_TIMELINE");
+        } catch (const std::exception &e) {
+            std::fprintf(stderr, "vss-sim: VSSSIM_TIMELINE=%s: cannot draw the run: %s\n", path, e.what());
+        }
     }
     if (finalStatus != status)
         exitProcessNow(finalStatus);

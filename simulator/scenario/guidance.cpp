@@ -101,6 +101,8 @@ std::string_view producerOf(HRESULT code) noexcept
     const std::string_view name = hresultName(code).value_or("");
     if (name.starts_with("VSS_"))
         return "VSS methods, as a synchronous return or an asynchronous result";
+    if (name.empty())
+        return "nothing in the simulator: a code from outside VSS, known here by its bits only";
     return "any method: a generic COM/Win32 code";
 }
 

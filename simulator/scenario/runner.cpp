@@ -320,7 +320,8 @@ constexpr std::array<std::string_view, 35> kStepCalls{
 class Run
 {
 public:
-    Run(const Scenario &sc, std::uint64_t seed) : sc_(sc), svc_(buildService(sc, seed)), checker_(sc, *svc_)
+    Run(const Scenario &sc, std::uint64_t seed, LabelObserver atLabel)
+        : sc_(sc), svc_(buildService(sc, seed)), atLabel_(std::move(atLabel)), checker_(sc, *svc_)
     {
         report_.scenario = sc.name;
         report_.path = sc.path;
@@ -361,6 +362,8 @@ public:
         report_.virtualEnd = svc_->now();
         // Let BackupShutdown handlers return and leftover slots be reclaimed (R10: two days).
         svc_->runUntilIdle(svc_->now() + std::chrono::hours(72));
+        if (atLabel_)
+            atLabel_("", S_OK, *svc_);
         checker_.finish(held_);
         report_.golden = svc_->trace().golden();
         report_.jsonTrace = svc_->trace().jsonLines();
@@ -598,10 +601,16 @@ private:
         return hr;
     }
 
-    void check(const std::string &label, HRESULT result) { checker_.reached(label, result, held_); }
+    void check(const std::string &label, HRESULT result)
+    {
+        checker_.reached(label, result, held_);
+        if (atLabel_)
+            atLabel_(label, result, *svc_);
+    }
 
     const Scenario &sc_;
     std::shared_ptr<Service> svc_;
+    LabelObserver atLabel_;
     std::shared_ptr<Session> session_;
     AsyncPtr pending_;
     std::vector<StatusEntry> held_;
@@ -813,9 +822,9 @@ std::vector<std::string> scriptLabels(const Scenario &sc)
     return labels;
 }
 
-RunReport runScenario(const Scenario &scenario, const RunOptions &options)
+RunReport runScenario(const Scenario &scenario, const RunOptions &options, const LabelObserver &atLabel)
 {
-    Run run(scenario, effectiveSeed(scenario, options));
+    Run run(scenario, effectiveSeed(scenario, options), atLabel);
     return run.execute();
 }
 

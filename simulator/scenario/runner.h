@@ -5,6 +5,7 @@
 
 #include <array>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -23,6 +24,11 @@ namespace vsssim {
 struct RunOptions {
     std::optional<std::uint64_t> seed;   ///< overrides the scenario's (--seed, VSSSIM_SEED)
 };
+
+/// Called at each label the requester reaches, with the step's result, and with "" at the end of the
+/// run (after the drain), with the service as it stands then: how `vss-sim list-writers --after` and
+/// `vss-sim timeline` look in.
+using LabelObserver = std::function<void(const std::string &label, HRESULT result, Service &service)>;
 
 struct ExpectationFailure {
     SourcePos pos;
@@ -102,7 +108,7 @@ private:
 std::shared_ptr<Service> buildService(const Scenario &scenario, std::uint64_t seed);
 
 /** \brief Build, run the requester script, check every expectation. */
-RunReport runScenario(const Scenario &scenario, const RunOptions &options = {});
+RunReport runScenario(const Scenario &scenario, const RunOptions &options = {}, const LabelObserver &atLabel = {});
 
 /** \brief Every `call` a [[step]] may name: what the runner carries out (the loader checks against it). */
 std::span<const std::string_view> stepCalls() noexcept;
