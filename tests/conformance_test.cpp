@@ -2102,3 +2102,26 @@ TEST_CASE("GetRootAndLogicalPrefixPaths: local paths map to the volume root and 
 }
 
 } // TEST_SUITE
+
+TEST_CASE("Windows versions: QueryInterface gives the Ex levels the version has (api-surface §7)")
+{
+    for (const vsssim::OsVersion &os : vsssim::osVersions()) {
+        INFO(os.name);
+        Sim sim([&](vsssim::ServiceOptions &o) { o.settings.os = &os; });
+        IVssBackupComponents *bc = nullptr;
+        REQUIRE(Hr{CreateVssBackupComponents(&bc)} == Hr{S_OK});
+        void *p = nullptr;
+        CHECK(Hr{bc->QueryInterface(IID_IVssBackupComponentsEx3, &p)} == Hr{S_OK});
+        if (p)
+            static_cast<IUnknown *>(p)->Release();
+        p = nullptr;
+        const HRESULT ex4 = bc->QueryInterface(IID_IVssBackupComponentsEx4, &p);
+        CHECK(Hr{ex4} == Hr{os.backupComponentsLevel >= 4 ? S_OK : E_NOINTERFACE});
+        CHECK((p != nullptr) == SUCCEEDED(ex4));
+        if (p)
+            static_cast<IUnknown *>(p)->Release();
+        bc->Release();
+    }
+    CHECK(vsssim::findOsVersion("windows-server-2008-r2")->backupComponentsLevel == 3);
+    CHECK(&vsssim::defaultOsVersion() == vsssim::findOsVersion("windows-11"));
+}

@@ -678,6 +678,22 @@ TEST_CASE("every error is reported, in file order, up to 20")
     CHECK(capped.errors.back().line == 5 + 2 * 19);
 }
 
+TEST_CASE("[service] os: the version's own writer set, its Ex levels; profiles still choose")
+{
+    const std::string head = "[scenario]\nname = \"os\"\ndescription = \"a version\"\n[service]\n";
+    const Scenario old = load(head + "os = \"windows-server-2008-r2\"\n");
+    CHECK(old.settings.os->key == "windows-server-2008-r2");
+    CHECK(old.profiles == std::vector<std::string>{"win-server"});
+    const RunReport r = runScenario(old);
+    CHECK(r.golden.find("Dedup Writer") == std::string::npos);  // Data Deduplication arrived with Server 2012
+    CHECK(r.golden.find("BITS Writer") != std::string::npos);
+    const Scenario client = load(head + "os = \"windows-10\"\nprofiles = [\"win-client\", \"sql\"]\n");
+    CHECK(client.profiles == std::vector<std::string>{"win-client", "sql"});
+    CHECK(load(head).settings.os->key == "windows-11");
+    CHECK(firstError(head + "os = \"windows-server-2019r2\"\n").find(
+              "t.toml:5:6: error: unknown Windows version 'windows-server-2019r2': expected one of") == 0);
+}
+
 TEST_CASE("[[background]] happens for any requester: at a virtual time, or at the nth call of a method")
 {
     const std::string head = R"(

@@ -37,6 +37,7 @@
 #include "scenario/loader.h"
 #include "scenario/runner.h"
 #include "scenario/spelling.h"
+#include "service/os_versions.h"
 #include "service/service.h"
 #include "test_command.h"
 #include "step_command.h"
@@ -93,6 +94,7 @@ struct Options {
     std::string file;
     std::string format = "vssadmin";
     std::string preamble = "auto";
+    std::string os;                 ///< list-writers --os: a Windows version's own machine
     bool crlf = false;
     bool french = false;
     bool legacy = false;
@@ -501,8 +503,14 @@ std::shared_ptr<Service> serviceFor(const Options &o, std::uint64_t &seed)
     if (o.file.empty()) {
         ServiceOptions options;
         options.seed = seed = given.value_or(0);
+        if (!o.os.empty()) {
+            options.settings.os = findOsVersion(o.os);
+            options.profiles = {options.settings.os->server ? "win-server" : "win-client"};
+        }
         return std::make_shared<Service>(std::move(options));
     }
+    if (!o.os.empty())
+        throw UsageError("--os picks a Windows version's own machine; for a scenario set [service] os in FILE");
     g_inFlight.file = o.file;
     std::optional<Scenario> sc = load(o.file);
     if (!sc)
@@ -517,7 +525,8 @@ ListingOptions listingOptions(const Options &o, bool late)
     ListingOptions lo;
     lo.crlf = o.crlf;
     lo.french = o.french;
-    lo.legacy = o.legacy;
+    // Windows 7 / Server 2008 R2 vssadmin still prints 2001-2005 (OsVersion::copyrightYears).
+    lo.legacy = o.legacy || (!o.os.empty() && findOsVersion(o.os)->copyrightYears == "2001-2005");
     lo.preamble = o.preamble == "on" || (o.preamble == "auto" && late);
     return lo;
 }
@@ -975,6 +984,11 @@ const Command kCommands[] = {
          c.add_option("--occurrence", o.occurrence, "with --after: the nth time the requester reaches LABEL (default 1)")
              ->check(CLI::PositiveNumber);
          c.add_flag("--at-end", o.atEnd, "run FILE and list what vssadmin shows after the run, writers settled");
+         std::vector<std::string> versions;
+         for (const OsVersion &v : osVersions())
+             versions.emplace_back(v.key);
+         c.add_option("--os", o.os, "without FILE: that Windows version's built-in writer set")
+             ->check(CLI::IsMember(versions));
      },
      cmdListWriters},
     {"list-providers", "print `vssadmin list providers`", addListing, cmdListProviders},

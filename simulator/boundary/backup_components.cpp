@@ -236,9 +236,11 @@ HRESULT BackupComponents::QueryInterface(REFIID riid, void **ppvObject) noexcept
 {
     if (!ppvObject)
         return E_POINTER;
+    // The levels the simulated Windows version has (api-surface.md §7): Ex4 from Windows 8 / Server 2012.
+    const int level = session_->service().settings().os->backupComponentsLevel;
     if (riid == IID_IUnknown || riid == IID_IVssBackupComponents || riid == IID_IVssBackupComponentsEx ||
         riid == IID_IVssBackupComponentsEx2 || riid == IID_IVssBackupComponentsEx3 ||
-        riid == IID_IVssBackupComponentsEx4) {
+        (riid == IID_IVssBackupComponentsEx4 && level >= 4)) {
         // One object, one chain of single inheritance: every level shares this address.
         *ppvObject = static_cast<IVssBackupComponentsEx4 *>(this);
         addRef();

@@ -990,14 +990,29 @@ private:
 
     void parseService(const toml::table &t)
     {
-        static constexpr std::array<std::string_view, 16> kKeys{
-            "profiles", "event_timeout", "hold_writes_limit", "commit_duration", "provider_fault",
+        static constexpr std::array<std::string_view, 17> kKeys{
+            "os", "profiles", "event_timeout", "hold_writes_limit", "commit_duration", "provider_fault",
             "writer_abort_result", "backup_slots", "restore_slots", "slot_reclaim_after", "shuffle_status", "strict",
             "not_ready_for", "not_ready_result", "unsupported_contexts", "host_name", "wait_returns_failure"};
         checkKeys(t, kKeys, "[service]");
+        ServiceSettings &s = sc_.settings;
+        if (const toml::node *n = find(t, "os"))
+            if (auto key = stringOf(*n, "os")) {
+                if (const OsVersion *os = findOsVersion(*key)) {
+                    s.os = os;
+                    // Without 'profiles', the machine is that version's own writer set.
+                    if (!find(t, "profiles"))
+                        sc_.profiles = {os->server ? "win-server" : "win-client"};
+                } else {
+                    std::vector<std::string_view> keys;
+                    for (const OsVersion &v : osVersions())
+                        keys.push_back(v.key);
+                    fail(*n, fmt::format("unknown Windows version {}: expected one of {}{}", quoted(*key),
+                                         joinText(keys, ", "), didYouMean(closestName(*key, keys))));
+                }
+            }
         if (const toml::node *n = find(t, "profiles"))
             parseProfiles(t, *n);
-        ServiceSettings &s = sc_.settings;
         ProviderSettings &p = sc_.provider;
         if (auto d = duration(t, "event_timeout"))
             s.eventTimeout = *d;
@@ -1096,7 +1111,7 @@ private:
     void resolveProfiles()
     {
         for (const std::string &p : sc_.profiles)
-            for (const ProfileWriter &w : profileWriters(p)) {
+            for (const ProfileWriter &w : profileWriters(p, *sc_.settings.os)) {
                 profileWriters_.push_back(w);
                 WriterInfo info{std::string(w.name), true, {}};
                 if (!w.component.empty())

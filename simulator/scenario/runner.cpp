@@ -171,7 +171,7 @@ std::shared_ptr<Service> buildService(const Scenario &scenario, std::uint64_t se
     // Profile writers first, in profile order, each with the scenario's changes; then new writers.
     std::vector<const ScenarioWriter *> used;
     for (const std::string &profile : scenario.profiles)
-        for (const ProfileWriter &p : profileWriters(profile)) {
+        for (const ProfileWriter &p : profileWriters(profile, *scenario.settings.os)) {
             WriterIdentity id = profileIdentity(p);
             WriterMetadata md = profileMetadata(p);
             WriterFaults faults;

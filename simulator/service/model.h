@@ -11,6 +11,7 @@
 #include <vsbackup.h>
 
 #include "core/clock.h"
+#include "service/os_versions.h"
 #include "core/writer_state.h"
 
 namespace vsssim {
@@ -228,6 +229,7 @@ struct ServiceSettings {
     /// default (false) is what restic#4875 shows: Wait S_OK, the failure only from QueryStatus.
     bool waitReturnsFailure = false;
     std::wstring hostName = L"VSSSIM-HOST";
+    const OsVersion *os = &defaultOsVersion();   ///< `[service] os`: the Windows version simulated
     std::int64_t startFileTime = 133'000'000'000'000'000LL;  ///< 2022-06-18 in 100-ns units since 1601
 };
 

@@ -3,6 +3,7 @@
 // scenario files both draw from this one table.
 #include "service/service.h"
 
+#include <algorithm>
 #include <array>
 
 namespace vsssim {
@@ -82,6 +83,15 @@ std::vector<ProfileWriter> profileWriters(std::string_view profile)
     for (const Profile &p : kProfiles)
         if (p.name == profile)
             out.assign(p.writers.begin(), p.writers.end());
+    return out;
+}
+
+std::vector<ProfileWriter> profileWriters(std::string_view profile, const OsVersion &os)
+{
+    std::vector<ProfileWriter> out = profileWriters(profile);
+    std::erase_if(out, [&](const ProfileWriter &w) {
+        return std::find(os.absentWriters.begin(), os.absentWriters.end(), w.name) != os.absentWriters.end();
+    });
     return out;
 }
 

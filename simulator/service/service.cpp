@@ -64,7 +64,7 @@ Service::Service(ServiceOptions options)
         volumes_.push_back(std::move(v));
     }
     for (const std::string &profile : options_.profiles)
-        for (const ProfileWriter &p : profileWriters(profile))
+        for (const ProfileWriter &p : profileWriters(profile, *options_.settings.os))
             addScriptedWriter(profileIdentity(p), p.pinnedInstance.has_value(), {}, profileMetadata(p));
 }
 

@@ -227,6 +227,8 @@ struct ProfileWriter {
 };
 /** \brief The writers of a built-in profile in subscription order; empty for "none" or an unknown name. */
 std::vector<ProfileWriter> profileWriters(std::string_view profile);
+/** \brief As profileWriters, without the writers `os` does not have (OsVersion::absentWriters). */
+std::vector<ProfileWriter> profileWriters(std::string_view profile, const OsVersion &os);
 std::span<const std::string_view> profileNames();
 /** \brief The identity and metadata a profile writer subscribes with (one component on C:\ if it declares one). */
 WriterIdentity profileIdentity(const ProfileWriter &p);
