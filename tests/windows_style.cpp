@@ -17,7 +17,7 @@ static int g_cFailures = 0;
 #define CHECK_TRUE(expr)                                                                 \
     do {                                                                                 \
         if (!(expr)) {                                                                   \
-            fwprintf(stderr, L"windows-style: check failed at line %d: %s\n", __LINE__, #expr); \
+            fwprintf(stderr, L"windows-style: check failed at line %d: %hs\n", __LINE__, #expr); \
             ++g_cFailures;                                                               \
         }                                                                                \
     } while (0)
