@@ -759,6 +759,17 @@ ULONGLONG WINAPI GetTickCount64(void);
 // later `int wmain(int, wchar_t **)` definition match that call.
 extern "C" int wmain(int argc, wchar_t **argv);
 
+// Simulator: MSVC's __FUNCTION__ is a string literal, so L ## __FUNCTION__ (the usual __WFUNCTION__
+// macro) gives a wide one; in GCC it is a variable and the paste gives the identifier L__FUNCTION__,
+// defined here as the function's name widened (once per function, kept for the program's life).
+extern "C" const wchar_t *vsssim_widen_literal(const char *text);
+#ifndef L__FUNCTION__
+#define L__FUNCTION__ (::vsssim_widen_literal(__FUNCTION__))
+#endif
+#ifndef __FUNCTIONW__
+#define __FUNCTIONW__ (::vsssim_widen_literal(__FUNCTION__))
+#endif
+
 #include <winbase.h>
 
 #endif

@@ -9,6 +9,7 @@
 #include <map>
 #include <mutex>
 #include <string>
+#include <unordered_map>
 
 #include "boundary/win32.h"
 #include "scenario/listing.h"
@@ -231,4 +232,20 @@ extern "C" int WideCharToMultiByte(UINT CodePage, DWORD dwFlags, LPCWSTR lpWideC
         return vsssim::win32::failWith(ERROR_INSUFFICIENT_BUFFER, 0);
     std::memcpy(lpMultiByteStr, narrow.data(), narrow.size());
     return static_cast<int>(narrow.size());
+}
+
+extern "C" const wchar_t *vsssim_widen_literal(const char *text)
+{
+    // Keyed by address: each function's __FUNCTION__ is one static array. Nodes never move, so the
+    // pointers handed out stay valid.
+    static std::mutex mutex;
+    static std::unordered_map<const char *, std::wstring> widened;
+    if (!text)
+        return L"";
+    std::lock_guard lock(mutex);
+    auto [it, inserted] = widened.try_emplace(text);
+    if (inserted)
+        for (const char *p = text; *p; ++p)
+            it->second += static_cast<wchar_t>(static_cast<unsigned char>(*p));
+    return it->second.c_str();
 }

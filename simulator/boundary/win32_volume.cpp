@@ -2,8 +2,10 @@
 // for a volume's GUID path and then hands it to AddToSnapshotSet, or matches VSS_SNAPSHOT_PROP's
 // m_pwszOriginalVolumeName against it, gets the same \\?\Volume{guid}\ names the service uses.
 #include <winbase.h>
+#include <shlwapi.h>
 
 #include <algorithm>
+#include <cstring>
 #include <cwchar>
 #include <cwctype>
 #include <memory>
@@ -373,4 +375,29 @@ extern "C" DWORD GetLogicalDriveStringsW(DWORD nBufferLength, LPWSTR lpBuffer)
     multi += L'\0';
     std::wmemcpy(lpBuffer, multi.data(), multi.size());
     return static_cast<DWORD>(multi.size() - 1);
+}
+
+// No files are simulated: what exists is a simulated volume's root, mount folder or GUID path, as a
+// directory. Anything else is reported missing.
+extern "C" DWORD GetFileAttributesW(LPCWSTR lpFileName)
+{
+    if (!lpFileName || !*lpFileName)
+        return failWith(ERROR_INVALID_PARAMETER, INVALID_FILE_ATTRIBUTES);
+    if (!byMountPoint(simulatedVolumes(), withBackslash(lpFileName)))
+        return failWith(ERROR_FILE_NOT_FOUND, INVALID_FILE_ATTRIBUTES);
+    return FILE_ATTRIBUTE_DIRECTORY;
+}
+
+extern "C" BOOL PathFileExistsW(LPCWSTR pszPath)
+{
+    return GetFileAttributesW(pszPath) != INVALID_FILE_ATTRIBUTES ? TRUE : FALSE;
+}
+
+extern "C" BOOL PathFileExistsA(LPCSTR pszPath)
+{
+    if (!pszPath)
+        return failWith(ERROR_INVALID_PARAMETER, FALSE);
+    std::wstring wide(std::strlen(pszPath) + 1, L'\0');
+    const int n = MultiByteToWideChar(CP_ACP, 0, pszPath, -1, wide.data(), static_cast<int>(wide.size()));
+    return n > 0 && PathFileExistsW(wide.c_str());
 }
