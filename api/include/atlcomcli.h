@@ -136,34 +136,54 @@ public:
     }
 };
 
-// Simulator: the IID comes from the VSSSIM_UUID_DECL of T unless piid names another.
-template <class T, const IID *piid = nullptr> class CComQIPtr : public CComPtr<T> {
+// What CComQIPtr and its IUnknown form share: filling the pointer by QueryInterface.
+template <class T> class CComQIPtrBase : public CComPtr<T> {
 public:
-    CComQIPtr() noexcept = default;
-    CComQIPtr(T *lp) noexcept : CComPtr<T>(lp) {}
-    CComQIPtr(const CComQIPtr &other) noexcept : CComPtr<T>(other.p) {}
-    CComQIPtr(IUnknown *lp) noexcept { query(lp); }
-    template <class Q> CComQIPtr(const CComPtr<Q> &other) noexcept { query(other.p); }
+    using CComPtr<T>::CComPtr;
 
-    T *operator=(T *lp) noexcept { return CComPtr<T>::operator=(lp); }
-    T *operator=(const CComQIPtr &other) noexcept { return CComPtr<T>::operator=(other.p); }
-    T *operator=(IUnknown *lp) noexcept
+protected:
+    void query(IUnknown *lp, const IID &iid) noexcept
+    {
+        if (lp)
+            lp->QueryInterface(iid, reinterpret_cast<void **>(&this->p));
+    }
+    T *requery(IUnknown *lp, const IID &iid) noexcept
     {
         T *old = this->p;
         this->p = nullptr;
-        query(lp);
+        query(lp, iid);
         if (old)
             old->Release();
         return this->p;
     }
+};
+
+// Simulator: the IID comes from the VSSSIM_UUID_DECL of T unless piid names another.
+template <class T, const IID *piid = nullptr> class CComQIPtr : public CComQIPtrBase<T> {
+public:
+    CComQIPtr() noexcept = default;
+    CComQIPtr(T *lp) noexcept : CComQIPtrBase<T>(lp) {}
+    CComQIPtr(const CComQIPtr &other) noexcept : CComQIPtrBase<T>(other.p) {}
+    CComQIPtr(IUnknown *lp) noexcept { this->query(lp, iid()); }
+    template <class Q> CComQIPtr(const CComPtr<Q> &other) noexcept { this->query(other.p, iid()); }
+
+    T *operator=(T *lp) noexcept { return CComPtr<T>::operator=(lp); }
+    T *operator=(const CComQIPtr &other) noexcept { return CComPtr<T>::operator=(other.p); }
+    T *operator=(IUnknown *lp) noexcept { return this->requery(lp, iid()); }
 
 private:
     static const IID &iid() noexcept { return piid ? *piid : __vsssim_uuidof<T>(); }
-    void query(IUnknown *lp) noexcept
-    {
-        if (lp)
-            lp->QueryInterface(iid(), reinterpret_cast<void **>(&this->p));
-    }
+};
+
+// As in ATL: CComQIPtr<IUnknown> asks any object for its IUnknown.
+template <const IID *piid> class CComQIPtr<IUnknown, piid> : public CComQIPtrBase<IUnknown> {
+public:
+    CComQIPtr() noexcept = default;
+    CComQIPtr(const CComQIPtr &other) noexcept : CComQIPtrBase<IUnknown>(other.p) {}
+    CComQIPtr(IUnknown *lp) noexcept { query(lp, IID_IUnknown); }
+    template <class Q> CComQIPtr(const CComPtr<Q> &other) noexcept { query(other.p, IID_IUnknown); }
+    IUnknown *operator=(const CComQIPtr &other) noexcept { return CComPtr<IUnknown>::operator=(other.p); }
+    IUnknown *operator=(IUnknown *lp) noexcept { return requery(lp, IID_IUnknown); }
 };
 
 class CComBSTR {

@@ -56,6 +56,7 @@ constexpr std::array kWin32Errors{
     ROW(ERROR_NO_MORE_ITEMS, "No more data is available."),
     ROW(ERROR_MR_MID_NOT_FOUND, "The system cannot find message text for message number 0x%1 in the message file for %2."),
     ROW(ERROR_SERVICE_DOES_NOT_EXIST, "The specified service does not exist as an installed service."),
+    ROW(ERROR_NO_UNICODE_TRANSLATION, "No mapping for the Unicode character exists in the target multi-byte code page."),
     ROW(ERROR_NOT_FOUND, "Element not found."),
     ROW(ERROR_CLUSTER_NODE_NOT_FOUND, "The cluster node was not found."),
 };

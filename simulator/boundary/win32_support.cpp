@@ -139,18 +139,24 @@ extern "C" int _strnicmp(const char *string1, const char *string2, size_t count)
 namespace {
 
 // CP_UTF8 decodes here and encodes with the listing's toUtf8; the ANSI code pages are the C library's locale.
-bool decodeUtf8(const unsigned char *s, std::size_t n, std::wstring &out)
+/// UTF-8 to wide; an invalid sequence becomes U+FFFD, or fails when `strict` (MB_ERR_INVALID_CHARS).
+bool decodeUtf8(const unsigned char *s, std::size_t n, bool strict, std::wstring &out)
 {
     for (std::size_t i = 0; i < n;) {
         const unsigned char b = s[i];
-        std::size_t len = b < 0x80 ? 1 : (b >> 5) == 6 ? 2 : (b >> 4) == 14 ? 3 : (b >> 3) == 30 ? 4 : 0;
-        if (len == 0 || i + len > n)
-            return false;
+        const std::size_t len = b < 0x80 ? 1 : (b >> 5) == 6 ? 2 : (b >> 4) == 14 ? 3 : (b >> 3) == 30 ? 4 : 0;
+        bool valid = len != 0 && i + len <= n;
         std::uint32_t c = len == 1 ? b : len == 2 ? (b & 0x1F) : len == 3 ? (b & 0x0F) : (b & 0x07);
-        for (std::size_t k = 1; k < len; ++k) {
-            if ((s[i + k] & 0xC0) != 0x80)
-                return false;
+        for (std::size_t k = 1; valid && k < len; ++k) {
+            valid = (s[i + k] & 0xC0) == 0x80;
             c = (c << 6) | (s[i + k] & 0x3F);
+        }
+        if (!valid) {
+            if (strict)
+                return false;
+            out += L'\xFFFD';
+            ++i;
+            continue;
         }
         out += static_cast<wchar_t>(c);
         i += len;
@@ -168,7 +174,7 @@ bool knownCodePage(UINT codePage)
 extern "C" int MultiByteToWideChar(UINT CodePage, DWORD dwFlags, LPCSTR lpMultiByteStr, int cbMultiByte,
                                    LPWSTR lpWideCharStr, int cchWideChar)
 {
-    (void)dwFlags;
+    const bool strict = (dwFlags & MB_ERR_INVALID_CHARS) != 0;
     if (!lpMultiByteStr || cbMultiByte == 0 || cchWideChar < 0 || (cchWideChar > 0 && !lpWideCharStr))
         return vsssim::win32::failWith(ERROR_INVALID_PARAMETER, 0);
     if (!knownCodePage(CodePage))
@@ -177,15 +183,21 @@ extern "C" int MultiByteToWideChar(UINT CodePage, DWORD dwFlags, LPCSTR lpMultiB
     const std::size_t n = cbMultiByte < 0 ? std::strlen(lpMultiByteStr) + 1 : static_cast<std::size_t>(cbMultiByte);
     std::wstring wide;
     if (CodePage == CP_UTF8) {
-        if (!decodeUtf8(reinterpret_cast<const unsigned char *>(lpMultiByteStr), n, wide))
-            return vsssim::win32::failWith(ERROR_INVALID_DATA, 0);   // Windows: ERROR_NO_UNICODE_TRANSLATION
+        if (!decodeUtf8(reinterpret_cast<const unsigned char *>(lpMultiByteStr), n, strict, wide))
+            return vsssim::win32::failWith(ERROR_NO_UNICODE_TRANSLATION, 0);
     } else {
         std::mbstate_t state{};
         for (std::size_t i = 0; i < n;) {
             wchar_t w = 0;
             const std::size_t used = std::mbrtowc(&w, lpMultiByteStr + i, n - i, &state);
-            if (used == static_cast<std::size_t>(-1) || used == static_cast<std::size_t>(-2))
-                return vsssim::win32::failWith(ERROR_INVALID_DATA, 0);
+            if (used == static_cast<std::size_t>(-1) || used == static_cast<std::size_t>(-2)) {
+                if (strict)
+                    return vsssim::win32::failWith(ERROR_NO_UNICODE_TRANSLATION, 0);
+                wide += L'\xFFFD';
+                state = {};
+                ++i;
+                continue;
+            }
             wide += w;
             i += used == 0 ? 1 : used;
         }
