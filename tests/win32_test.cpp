@@ -219,7 +219,7 @@ TEST_CASE("volume functions answer from the scenario's volumes")
     const Miss misses[] = {
         {L"F:", ERROR_INVALID_NAME},
         {L"Q:\\", ERROR_FILE_NOT_FOUND},
-        {L"C:\\mnt\\", ERROR_FILE_NOT_FOUND},   // a folder, not a mount point (Windows: ERROR_NOT_A_REPARSE_POINT)
+        {L"C:\\mnt\\", ERROR_NOT_A_REPARSE_POINT},   // a folder, not a mount point
     };
     for (const Miss &m : misses) {
         SetLastError(0);

@@ -58,7 +58,7 @@ constexpr std::array kWin32Errors{
     ROW(ERROR_SERVICE_DOES_NOT_EXIST, "The specified service does not exist as an installed service."),
     ROW(ERROR_NO_UNICODE_TRANSLATION, "No mapping for the Unicode character exists in the target multi-byte code page."),
     ROW(ERROR_NOT_FOUND, "Element not found."),
-    ROW(ERROR_CLUSTER_NODE_NOT_FOUND, "The cluster node was not found."),
+    ROW(ERROR_NOT_A_REPARSE_POINT, "The file or directory is not a reparse point."),
 };
 #undef ROW
 

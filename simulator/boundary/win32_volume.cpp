@@ -174,8 +174,14 @@ extern "C" BOOL GetVolumeNameForVolumeMountPointW(LPCWSTR lpszVolumeMountPoint, 
         return failWith(ERROR_INVALID_NAME, FALSE);
     const std::vector<VolumeView> volumes = simulatedVolumes();
     const VolumeView *v = byMountPoint(volumes, lpszVolumeMountPoint);
-    if (!v)
+    if (!v) {
+        // A folder on a volume that is no mount point, or a drive that does not exist.
+        for (const VolumeView &host : volumes)
+            for (const std::wstring &n : namesOf(host))
+                if (startsWithNoCase(lpszVolumeMountPoint, n))
+                    return failWith(ERROR_NOT_A_REPARSE_POINT, FALSE);
         return failWith(ERROR_FILE_NOT_FOUND, FALSE);
+    }
     if (!copyOut(v->guidPath, lpszVolumeName, cchBufferLength))
         return failWith(ERROR_FILENAME_EXCED_RANGE, FALSE);
     return TRUE;
