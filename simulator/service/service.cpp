@@ -11,6 +11,7 @@
 #include "core/guid.h"
 #include "core/log.h"
 #include "core/names.h"
+#include "service/machine.h"
 #include "service/session.h"
 
 namespace vsssim {
@@ -99,8 +100,10 @@ WriterMetadata profileMetadata(const ProfileWriter &p)
 std::shared_ptr<Service> Service::current()
 {
     std::lock_guard lock(gCurrentMutex);
-    if (!gCurrent)
+    if (!gCurrent) {
         gCurrent = makeDefaultService();
+        attachMachine(*gCurrent);   // VSSSIM_MACHINE: what earlier processes left on this machine
+    }
     return gCurrent;
 }
 

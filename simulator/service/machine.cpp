@@ -1,0 +1,254 @@
+#include "service/machine.h"
+
+#include <cerrno>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <mutex>
+#include <sstream>
+#include <string>
+
+#include <fcntl.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <toml++/toml.h>
+
+#include <winbase.h>
+
+#include "core/guid.h"
+#include "core/process.h"
+#include "service/service.h"
+#include "service/shadow_attributes.h"
+
+namespace vsssim {
+
+namespace {
+
+constexpr std::string_view kFormat = "vss-sim machine";
+constexpr std::int64_t kVersion = 1;
+
+struct Machine {
+    std::string dir;
+    std::string file;          ///< DIR/machine.toml
+    int lockFd = -1;
+    std::weak_ptr<Service> service;
+};
+
+std::mutex gMachineMutex;
+Machine *gMachine = nullptr;
+std::int64_t gRuns = 1;   ///< processes that have used the machine, this one included
+
+std::wstring fromUtf8(const std::string &text)
+{
+    std::wstring out(text.size() + 1, L'\0');
+    const int n = MultiByteToWideChar(CP_UTF8, 0, text.c_str(), -1, out.data(), static_cast<int>(out.size()));
+    out.resize(n > 0 ? static_cast<std::size_t>(n - 1) : 0);
+    return out;
+}
+
+std::string toUtf8(const std::wstring &text)
+{
+    std::string out(text.size() * 4 + 1, '\0');
+    const int n = WideCharToMultiByte(CP_UTF8, 0, text.c_str(), -1, out.data(), static_cast<int>(out.size()), nullptr,
+                                      nullptr);
+    out.resize(n > 0 ? static_cast<std::size_t>(n - 1) : 0);
+    return out;
+}
+
+[[noreturn]] void unusable(const std::string &where, const std::string &message)
+{
+    std::fprintf(stderr, "%s: error: %s\n", where.c_str(), message.c_str());
+    std::fprintf(stderr, "vss-sim: VSSSIM_MACHINE cannot be used; the file is left as it is; stopping (exit status 3)\n");
+    exitProcessNow(3);
+}
+
+std::string at(const std::string &file, const toml::node &n)
+{
+    const toml::source_position p = n.source().begin;
+    return file + ":" + std::to_string(p.line) + ":" + std::to_string(p.column);
+}
+
+bool persistent(const Service &service, const ShadowCopy &s)
+{
+    return (shadowCopyAttributes(s.context, const_cast<Service &>(service).provider()) & VSS_VOLSNAP_ATTR_PERSISTENT) != 0;
+}
+
+/// The machine's clock now, in FILETIME units: the run's start plus virtual time.
+std::int64_t machineNow(Service &service)
+{
+    return service.settings().startFileTime + service.now().count() / 100;
+}
+
+void load(Service &service, const Machine &m)
+{
+    toml::table doc;
+    try {
+        doc = toml::parse_file(m.file);
+    } catch (const toml::parse_error &e) {
+        const toml::source_position p = e.source().begin;
+        unusable(m.file + ":" + std::to_string(p.line) + ":" + std::to_string(p.column), std::string(e.description()));
+    }
+    const auto format = doc["format"].value<std::string>();
+    if (!format || *format != kFormat)
+        unusable(m.file + ":1:1", "not a vss-sim machine file (format = \"vss-sim machine\" missing)");
+    const auto version = doc["version"].value<std::int64_t>();
+    if (!version || *version < 1)
+        unusable(m.file + ":1:1", "no valid version");
+    if (*version > kVersion)
+        unusable(at(m.file, *doc.get("version")),
+                 "version " + std::to_string(*version) + " is newer than this vss-sim's (" + std::to_string(kVersion) + ")");
+
+    // The volumes first: shadow copies name them by GUID path, which must not change between runs.
+    if (const toml::array *volumes = doc["volume"].as_array())
+        for (const toml::node &node : *volumes) {
+            const toml::table *t = node.as_table();
+            const auto name = t ? (*t)["name"].value<std::string>() : std::nullopt;
+            const auto guid = t ? (*t)["guid_path"].value<std::string>() : std::nullopt;
+            if (!name || !guid)
+                unusable(at(m.file, node), "a [[volume]] needs name and guid_path");
+            for (Volume &v : service.volumes())
+                if (v.name == fromUtf8(*name))
+                    v.guidPath = fromUtf8(*guid);
+        }
+    if (const auto clock = doc["clock"].value<std::int64_t>())
+        service.settings().startFileTime = *clock;   // time goes on from where the last process left it
+    // Each process on the machine draws new GUIDs: the seed, mixed with how many ran before, seeds
+    // this one (a replay of the same history draws the same ones).
+    const std::int64_t runs = doc["runs"].value_or(std::int64_t{0});
+    service.rng() = Rng{service.rng().next() ^ (0xd1b54a32d192ed03ULL * static_cast<std::uint64_t>(runs + 1))};
+    gRuns = runs + 1;
+
+    long maxDevice = 0;
+    if (const toml::array *shadows = doc["shadow"].as_array())
+        for (const toml::node &node : *shadows) {
+            const toml::table *t = node.as_table();
+            if (!t)
+                unusable(at(m.file, node), "[[shadow]] must be a table");
+            const auto id = parseGuid((*t)["id"].value_or(std::string{}));
+            const auto setId = parseGuid((*t)["set_id"].value_or(std::string{}));
+            const auto volume = (*t)["volume"].value<std::string>();
+            const auto device = (*t)["device"].value<std::int64_t>();
+            const auto context = (*t)["context"].value<std::int64_t>();
+            const auto created = (*t)["created"].value<std::int64_t>();
+            if (!id || !setId || !volume || !device || !context || !created)
+                unusable(at(m.file, node), "a [[shadow]] needs id, set_id, volume, device, context and created");
+            const auto index = service.findVolume(fromUtf8(*volume));
+            if (!index)
+                unusable(at(m.file, node), "shadow copy of volume " + *volume + ", which this machine does not have");
+            ShadowCopy s;
+            s.id = *id;
+            s.setId = *setId;
+            s.volume = *index;
+            s.deviceNumber = static_cast<long>(*device);
+            s.context = static_cast<LONG>(*context);
+            // Before this process started: a negative virtual time.
+            s.created = SimTime{(*created - service.settings().startFileTime) * 100};
+            s.committed = true;
+            service.shadowCopies().push_back(s);
+            maxDevice = std::max(maxDevice, s.deviceNumber);
+        }
+    // Device numbers are never reused, as HarddiskVolumeShadowCopyN is not on Windows.
+    while (service.nextDeviceNumber() < maxDevice) {
+    }
+}
+
+std::string render(Service &service)
+{
+    toml::table doc;
+    doc.insert("format", std::string(kFormat));
+    doc.insert("version", kVersion);
+    doc.insert("clock", machineNow(service));
+    doc.insert("runs", gRuns);
+    toml::array volumes;
+    for (const Volume &v : service.volumes())
+        volumes.push_back(toml::table{{"name", toUtf8(v.name)}, {"guid_path", toUtf8(v.guidPath)}});
+    doc.insert("volume", std::move(volumes));
+    toml::array shadows;
+    for (const ShadowCopy &s : service.shadowCopies()) {
+        if (!s.committed || !persistent(service, s))
+            continue;   // auto-release shadow copies end with their requester, as on Windows
+        shadows.push_back(toml::table{{"id", formatGuid(s.id)},
+                                      {"set_id", formatGuid(s.setId)},
+                                      {"volume", toUtf8(service.volumes()[s.volume].guidPath)},
+                                      {"device", static_cast<std::int64_t>(s.deviceNumber)},
+                                      {"context", static_cast<std::int64_t>(s.context)},
+                                      {"created", service.settings().startFileTime + s.created.count() / 100}});
+    }
+    doc.insert("shadow", std::move(shadows));
+    std::ostringstream out;
+    out << "# vss-sim machine state (VSSSIM_MACHINE): what outlives a process. Written by vss-sim.\n" << doc << "\n";
+    return out.str();
+}
+
+/// Temp file, fsync, rename: a reader sees the old file or the new one, never half of one.
+void write(const Machine &m, const std::string &text)
+{
+    const std::string temp = m.file + ".tmp";
+    const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    bool ok = fd >= 0;
+    if (ok)
+        ok = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()) && ::fsync(fd) == 0;
+    if (fd >= 0)
+        ok = (::close(fd) == 0) && ok;
+    if (ok)
+        ok = ::rename(temp.c_str(), m.file.c_str()) == 0;
+    if (!ok)
+        std::fprintf(stderr, "vss-sim: VSSSIM_MACHINE=%s: cannot write %s: %s\n", m.dir.c_str(), m.file.c_str(),
+                     std::strerror(errno));
+}
+
+void saveAtExit()
+{
+    std::lock_guard guard(gMachineMutex);
+    if (!gMachine)
+        return;
+    if (auto service = gMachine->service.lock()) {
+        auto lock = service->lock();
+        write(*gMachine, render(*service));
+    }
+}
+
+} // namespace
+
+void attachMachine(Service &service)
+{
+    const char *dir = std::getenv("VSSSIM_MACHINE");
+    if (!dir || !*dir)
+        return;
+    auto m = std::make_unique<Machine>();
+    m->dir = dir;
+    m->file = m->dir + "/machine.toml";
+    struct stat st{};
+    if (::stat(dir, &st) != 0 || !S_ISDIR(st.st_mode))
+        unusable(m->dir, "VSSSIM_MACHINE must name an existing directory");
+    const std::string lockPath = m->dir + "/machine.lock";
+    m->lockFd = ::open(lockPath.c_str(), O_RDWR | O_CREAT, 0644);
+    if (m->lockFd < 0)
+        unusable(lockPath, std::strerror(errno));
+    // One process at a time owns the machine, as one VSS service serves one requester's backup.
+    if (::flock(m->lockFd, LOCK_EX) != 0)
+        unusable(lockPath, std::strerror(errno));
+    {
+        auto lock = service.lock();
+        if (::access(m->file.c_str(), F_OK) == 0)
+            load(service, *m);
+    }
+    m->service = service.weak_from_this();
+    std::lock_guard guard(gMachineMutex);
+    gMachine = m.release();   // lives until exit, with the lock
+    static const bool registered = (std::atexit(saveAtExit), true);
+    (void)registered;
+}
+
+void saveMachine(Service &service)
+{
+    std::lock_guard guard(gMachineMutex);
+    if (!gMachine || gMachine->service.lock().get() != &service)
+        return;
+    write(*gMachine, render(service));
+}
+
+} // namespace vsssim

@@ -1,0 +1,38 @@
+#!/bin/bash
+# VSSSIM_MACHINE: a persistent shadow copy made by one process is seen by the next and deleted by a
+# third; a machine file that is corrupt, foreign or newer stops the program and is left untouched.
+# usage: machine_state.sh REQUESTER
+set -u
+requester=$1
+dir=$(mktemp -d)
+trap 'rm -rf "$dir"' EXIT
+fail() { echo "machine-state: $*"; exit 1; }
+
+export VSSSIM_MACHINE=$dir
+created=$("$requester" create 2>/dev/null) || fail "create failed: $created"
+id=$(echo "$created" | sed -n 's/^created \({.*}\)$/\1/p')
+[ -n "$id" ] || fail "create printed no id: $created"
+again=$("$requester" create 2>/dev/null | sed -n 's/^created //p')
+[ -n "$again" ] && [ "$again" != "$id" ] || fail "a second process drew the same id ($again)"
+listed=$("$requester" query 2>/dev/null)
+echo "$listed" | grep -qiF "shadow $id of \\\\?\\Volume{" || fail "query in a new process does not list $id: $listed"
+[ "$(echo "$listed" | grep -c '^shadow ')" = 2 ] || fail "expected 2 shadow copies: $listed"
+"$requester" delete "$id" 2>/dev/null | grep -qx 'deleted 1' || fail "delete $id failed"
+"$requester" query 2>/dev/null | grep -qiF "$id" && fail "$id still listed after delete"
+
+check_unusable() {   # check_unusable CONTENT MESSAGE
+    printf '%s\n' "$1" > "$dir/machine.toml"
+    cp "$dir/machine.toml" "$dir/before"
+    err=$("$requester" query 2>&1 >/dev/null)
+    status=$?
+    [ "$status" = 3 ] || fail "exit status $status for: $1"
+    echo "$err" | grep -qF "$2" || fail "no '$2' in: $err"
+    cmp -s "$dir/machine.toml" "$dir/before" || fail "the file was overwritten: $1"
+}
+check_unusable 'format = "vss-sim machine"
+version = [' "$dir/machine.toml:2:"
+check_unusable 'format = "restic"
+version = 1' "not a vss-sim machine file"
+check_unusable 'format = "vss-sim machine"
+version = 7' "version 7 is newer than this vss-sim's (1)"
+echo "machine-state: create, query and delete across processes; bad files refused and kept"
