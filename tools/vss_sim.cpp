@@ -37,6 +37,7 @@
 #include "scenario/runner.h"
 #include "scenario/spelling.h"
 #include "service/service.h"
+#include "machine_command.h"
 #include "test_command.h"
 
 namespace vsssim {
@@ -100,6 +101,8 @@ struct Options {
     std::vector<std::string> topic;
     // test: its own options, in tools/test_command.h
     TestOptions test;
+    // machine: its own options, in tools/machine_command.h
+    MachineOptions machine;
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -824,6 +827,9 @@ const Command kCommands[] = {
     {"test", "run a requester program once per scenario, with that scenario injected, and judge each run",
      [](CLI::App &c, Options &o) { setupTestCommand(c, o.test); },
      [](const Options &o) { return runTestCommand(o.test); }},
+    {"machine", "make, show or reset the machine state VSSSIM_MACHINE=DIR keeps between processes",
+     [](CLI::App &c, Options &o) { setupMachineCommand(c, o.machine); },
+     [](const Options &o) { return runMachineCommand(o.machine); }},
     {"help", "help on a command, or `help exit-codes`",
      [](CLI::App &c, Options &o) { c.add_option("TOPIC", o.topic, "a command name or exit-codes"); }, cmdHelp},
 };

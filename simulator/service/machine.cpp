@@ -151,8 +151,9 @@ void load(Service &service, const Machine &m)
             maxDevice = std::max(maxDevice, s.deviceNumber);
         }
     // Device numbers are never reused, as HarddiskVolumeShadowCopyN is not on Windows.
-    while (service.nextDeviceNumber() < maxDevice) {
-    }
+    if (maxDevice > 0)
+        while (service.nextDeviceNumber() < maxDevice) {
+        }
 }
 
 std::string render(Service &service)
@@ -213,34 +214,94 @@ void saveAtExit()
 
 } // namespace
 
-void attachMachine(Service &service)
+namespace {
+
+int lockMachine(const std::string &dir)
 {
-    const char *dir = std::getenv("VSSSIM_MACHINE");
-    if (!dir || !*dir)
-        return;
+    const std::string lockPath = dir + "/machine.lock";
+    const int fd = ::open(lockPath.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    if (fd < 0)
+        unusable(lockPath, std::strerror(errno));
+    // One process at a time owns the machine, as one VSS service serves one requester's backup.
+    if (::flock(fd, LOCK_EX) != 0)
+        unusable(lockPath, std::strerror(errno));
+    return fd;
+}
+
+bool isDirectory(const std::string &dir)
+{
+    struct stat st{};
+    return ::stat(dir.c_str(), &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+} // namespace
+
+void attachMachineDir(Service &service, const std::string &dir, MachineAccess access)
+{
     auto m = std::make_unique<Machine>();
     m->dir = dir;
     m->file = m->dir + "/machine.toml";
-    struct stat st{};
-    if (::stat(dir, &st) != 0 || !S_ISDIR(st.st_mode))
+    if (!isDirectory(dir))
         unusable(m->dir, "VSSSIM_MACHINE must name an existing directory");
-    const std::string lockPath = m->dir + "/machine.lock";
-    m->lockFd = ::open(lockPath.c_str(), O_RDWR | O_CREAT, 0644);
-    if (m->lockFd < 0)
-        unusable(lockPath, std::strerror(errno));
-    // One process at a time owns the machine, as one VSS service serves one requester's backup.
-    if (::flock(m->lockFd, LOCK_EX) != 0)
-        unusable(lockPath, std::strerror(errno));
+    m->lockFd = lockMachine(dir);
     {
         auto lock = service.lock();
         if (::access(m->file.c_str(), F_OK) == 0)
             load(service, *m);
+    }
+    if (access == MachineAccess::ReadOnly) {
+        ::close(m->lockFd);   // what was read is a snapshot; the machine is free again
+        return;
     }
     m->service = service.weak_from_this();
     std::lock_guard guard(gMachineMutex);
     gMachine = m.release();   // lives until exit, with the lock
     static const bool registered = (std::atexit(saveAtExit), true);
     (void)registered;
+}
+
+void attachMachine(Service &service)
+{
+    const char *dir = std::getenv("VSSSIM_MACHINE");
+    if (dir && *dir)
+        attachMachineDir(service, dir, MachineAccess::ReadWrite);
+}
+
+bool initMachine(Service &service, const std::string &dir, std::string &error)
+{
+    if (!isDirectory(dir) && ::mkdir(dir.c_str(), 0755) != 0) {
+        error = dir + ": " + std::strerror(errno);
+        return false;
+    }
+    Machine m;
+    m.dir = dir;
+    m.file = dir + "/machine.toml";
+    m.lockFd = lockMachine(dir);
+    const bool exists = ::access(m.file.c_str(), F_OK) == 0;
+    if (exists) {
+        error = m.file + ": a machine is already there (vss-sim machine reset " + dir + " forgets it)";
+    } else {
+        auto lock = service.lock();
+        gRuns = 0;
+        write(m, render(service));
+    }
+    ::close(m.lockFd);
+    return !exists;
+}
+
+bool resetMachine(const std::string &dir, std::string &error)
+{
+    if (!isDirectory(dir)) {
+        error = dir + ": not a directory";
+        return false;
+    }
+    const int fd = lockMachine(dir);
+    const std::string file = dir + "/machine.toml";
+    const bool ok = ::unlink(file.c_str()) == 0 || errno == ENOENT;
+    if (!ok)
+        error = file + ": " + std::strerror(errno);
+    ::close(fd);
+    return ok;
 }
 
 void saveMachine(Service &service)

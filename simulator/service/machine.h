@@ -4,9 +4,16 @@
 #pragma once
 #include "private.h"
 
+#include <string>
+
 namespace vsssim {
 
 class Service;
+
+enum class MachineAccess {
+    ReadWrite,   ///< a requester's process: saved at exit
+    ReadOnly     ///< `vss-sim machine show`: looked at, never written
+};
 
 /**
  * \brief Give `service` the state VSSSIM_MACHINE holds, if it names a directory: the volumes' names,
@@ -16,6 +23,13 @@ class Service;
  * overwritten.
  */
 void attachMachine(Service &service);
+/** \brief attachMachine for an explicit directory (`vss-sim machine`). */
+void attachMachineDir(Service &service, const std::string &dir, MachineAccess access);
+
+/** \brief A fresh machine in DIR (made if missing), with `service`'s volumes; false and why when DIR has one. */
+bool initMachine(Service &service, const std::string &dir, std::string &error);
+/** \brief Forget what DIR's machine holds (under its lock); false and why when it cannot. */
+bool resetMachine(const std::string &dir, std::string &error);
 
 /** \brief Write the attached machine now (after DeleteSnapshots); nothing without VSSSIM_MACHINE. */
 void saveMachine(Service &service);

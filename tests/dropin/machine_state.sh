@@ -1,13 +1,16 @@
 #!/bin/bash
 # VSSSIM_MACHINE: a persistent shadow copy made by one process is seen by the next and deleted by a
 # third; a machine file that is corrupt, foreign or newer stops the program and is left untouched.
-# usage: machine_state.sh REQUESTER
+# `vss-sim machine init|show|reset` makes, lists and forgets such a machine.
+# usage: machine_state.sh REQUESTER VSS_SIM
 set -u
-requester=$1
+requester=$1 vss_sim=$2
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
 fail() { echo "machine-state: $*"; exit 1; }
 
+"$vss_sim" machine init "$dir" || fail "machine init failed"
+"$vss_sim" machine init "$dir" 2>/dev/null && fail "machine init over an existing machine succeeded"
 export VSSSIM_MACHINE=$dir
 created=$("$requester" create 2>/dev/null) || fail "create failed: $created"
 id=$(echo "$created" | sed -n 's/^created \({.*}\)$/\1/p')
@@ -17,8 +20,14 @@ again=$("$requester" create 2>/dev/null | sed -n 's/^created //p')
 listed=$("$requester" query 2>/dev/null)
 echo "$listed" | grep -qiF "shadow $id of \\\\?\\Volume{" || fail "query in a new process does not list $id: $listed"
 [ "$(echo "$listed" | grep -c '^shadow ')" = 2 ] || fail "expected 2 shadow copies: $listed"
+shown=$("$vss_sim" machine show "$dir")
+echo "$shown" | grep -qiF "Shadow Copy ID: $id" || fail "machine show does not list $id: $shown"
+echo "$shown" | grep -qF 'HarddiskVolumeShadowCopy1' || fail "device numbers do not start at 1: $shown"
 "$requester" delete "$id" 2>/dev/null | grep -qx 'deleted 1' || fail "delete $id failed"
 "$requester" query 2>/dev/null | grep -qiF "$id" && fail "$id still listed after delete"
+
+"$vss_sim" machine reset "$dir" || fail "machine reset failed"
+"$vss_sim" machine show "$dir" | grep -qx 'No items found that satisfy the query.' || fail "reset kept shadow copies"
 
 check_unusable() {   # check_unusable CONTENT MESSAGE
     printf '%s\n' "$1" > "$dir/machine.toml"
@@ -35,4 +44,4 @@ check_unusable 'format = "restic"
 version = 1' "not a vss-sim machine file"
 check_unusable 'format = "vss-sim machine"
 version = 7' "version 7 is newer than this vss-sim's (1)"
-echo "machine-state: create, query and delete across processes; bad files refused and kept"
+echo "machine-state: init, create, query, show, delete and reset across processes; bad files refused and kept"
