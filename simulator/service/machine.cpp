@@ -121,6 +121,28 @@ void load(Service &service, const Machine &m)
     service.rng() = Rng{service.rng().next() ^ (0xd1b54a32d192ed03ULL * static_cast<std::uint64_t>(runs + 1))};
     gRuns = runs + 1;
 
+    // Writers keep their instance ids and public status between requesters, as the system writers
+    // do while Windows runs: a failure one backup left is what the next process's vssadmin shows (X3).
+    if (const toml::array *writers = doc["writer"].as_array())
+        for (const toml::node &node : *writers) {
+            const toml::table *t = node.as_table();
+            const auto classId = t ? parseGuid((*t)["class_id"].value_or(std::string{})) : std::nullopt;
+            const auto instanceId = t ? parseGuid((*t)["instance_id"].value_or(std::string{})) : std::nullopt;
+            const auto name = t ? (*t)["name"].value<std::string>() : std::nullopt;
+            const auto state = t ? (*t)["state"].value<std::int64_t>() : std::nullopt;
+            if (!classId || !instanceId || !name || !state || *state < VSS_WS_UNKNOWN || *state >= VSS_WS_COUNT)
+                unusable(at(m.file, node), "a [[writer]] needs class_id, instance_id, name and a VSS_WS_* state number");
+            for (const auto &w : service.writers().all())
+                if (w->identity.classId == *classId && w->identity.name == *name && !w->vanished) {
+                    w->identity.instanceId = *instanceId;
+                    w->publicStatus.state = static_cast<VSS_WRITER_STATE>(*state);
+                    w->publicStatus.failure = static_cast<HRESULT>((*t)["failure"].value_or(std::int64_t{0}));
+                    w->publicStatus.hrApplication = static_cast<HRESULT>((*t)["application"].value_or(std::int64_t{0}));
+                    if (const auto message = (*t)["message"].value<std::string>())
+                        w->publicStatus.message = fromUtf8(*message);
+                }
+        }
+
     long maxDevice = 0;
     if (const toml::array *shadows = doc["shadow"].as_array())
         for (const toml::node &node : *shadows) {
@@ -167,6 +189,21 @@ std::string render(Service &service)
     for (const Volume &v : service.volumes())
         volumes.push_back(toml::table{{"name", toUtf8(v.name)}, {"guid_path", toUtf8(v.guidPath)}});
     doc.insert("volume", std::move(volumes));
+    toml::array writers;
+    for (const auto &w : service.writers().all()) {
+        if (w->vanished || !w->subscribed)
+            continue;
+        toml::table t{{"class_id", formatGuid(w->identity.classId)},
+                      {"instance_id", formatGuid(w->identity.instanceId)},
+                      {"name", w->identity.name},
+                      {"state", static_cast<std::int64_t>(w->publicStatus.state)},
+                      {"failure", static_cast<std::int64_t>(w->publicStatus.failure)},
+                      {"application", static_cast<std::int64_t>(w->publicStatus.hrApplication)}};
+        if (w->publicStatus.message)
+            t.insert("message", toUtf8(*w->publicStatus.message));
+        writers.push_back(std::move(t));
+    }
+    doc.insert("writer", std::move(writers));
     toml::array shadows;
     for (const ShadowCopy &s : service.shadowCopies()) {
         if (!s.committed || !persistent(service, s))

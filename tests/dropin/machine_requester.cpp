@@ -77,6 +77,33 @@ static int Query(IVssBackupComponents *pBackup)
     return 0;
 }
 
+static int Status(IVssBackupComponents *pBackup)
+{
+    // What vssadmin list writers does: writers that take no part in this session show the public
+    // status an earlier session left them with.
+    CHECK_HR(pBackup->InitializeForBackup());
+    CComPtr<IVssAsync> pAsync;
+    CHECK_HR(pBackup->GatherWriterMetadata(&pAsync));
+    CHECK_HR(WaitFor(pAsync));
+    pAsync.Release();
+    CHECK_HR(pBackup->GatherWriterStatus(&pAsync));
+    CHECK_HR(WaitFor(pAsync));
+    UINT cWriters = 0;
+    CHECK_HR(pBackup->GetWriterStatusCount(&cWriters));
+    for (UINT i = 0; i < cWriters; ++i) {
+        VSS_ID instance, writer;
+        CComBSTR name;
+        VSS_WRITER_STATE state;
+        HRESULT hrFailure;
+        CHECK_HR(pBackup->GetWriterStatus(i, &instance, &writer, &name, &state, &hrFailure));
+        WCHAR wszInstance[40];
+        StringFromGUID2(instance, wszInstance, 40);
+        wprintf(L"writer %s %s state %d failure 0x%08lx\n", (BSTR)name, wszInstance, (int)state, hrFailure);
+    }
+    CHECK_HR(pBackup->FreeWriterStatus());
+    return 0;
+}
+
 static int Delete(IVssBackupComponents *pBackup, const WCHAR *pwszId)
 {
     VSS_ID id;
@@ -101,6 +128,8 @@ int wmain(int argc, WCHAR **argv)
         CHECK_HR(CreateVssBackupComponents(&pBackup));
         if (wcscmp(argv[1], L"create") == 0)
             rc = Create(pBackup);
+        else if (wcscmp(argv[1], L"status") == 0)
+            rc = Status(pBackup);
         else if (wcscmp(argv[1], L"query") == 0)
             rc = Query(pBackup);
         else if (wcscmp(argv[1], L"delete") == 0 && argc == 3)

@@ -2,9 +2,10 @@
 # VSSSIM_MACHINE: a persistent shadow copy made by one process is seen by the next and deleted by a
 # third; a machine file that is corrupt, foreign or newer stops the program and is left untouched.
 # `vss-sim machine init|show|reset` makes, lists and forgets such a machine.
-# usage: machine_state.sh REQUESTER VSS_SIM
+# A writer failure a backup left (row X3) is what the next process sees, with the same instance id.
+# usage: machine_state.sh REQUESTER VSS_SIM FAILING_SCENARIO
 set -u
-requester=$1 vss_sim=$2
+requester=$1 vss_sim=$2 failing=$3
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
 fail() { echo "machine-state: $*"; exit 1; }
@@ -28,6 +29,17 @@ echo "$shown" | grep -qF 'HarddiskVolumeShadowCopy1' || fail "device numbers do 
 
 "$vss_sim" machine reset "$dir" || fail "machine reset failed"
 "$vss_sim" machine show "$dir" | grep -qx 'No items found that satisfy the query.' || fail "reset kept shadow copies"
+
+# X3: the Exchange writer times out at Freeze in one process; the next one reads its public status.
+mkdir "$dir/x3"
+VSSSIM_MACHINE=$dir/x3 VSSSIM_SCENARIO=$failing VSSSIM_EXITCODE=0 "$requester" create >/dev/null 2>&1
+left=$(VSSSIM_MACHINE=$dir/x3 VSSSIM_SCENARIO=$failing VSSSIM_EXITCODE=0 "$requester" status 2>/dev/null)
+echo "$left" | grep -q '^writer Microsoft Exchange Writer {.*} state 9 failure 0x800423f2$' ||
+    fail "the next process does not see VSS_WS_FAILED_AT_FREEZE / VSS_E_WRITERERROR_TIMEOUT: $left"
+# The file's keys are sorted: instance_id (then message, if any) comes right before name.
+instance=$(grep -B2 "^name = 'Microsoft Exchange Writer'$" "$dir/x3/machine.toml" | sed -n "s/^instance_id = '\(.*\)'$/\1/p")
+[ -n "$instance" ] || fail "no instance id of the Exchange writer in the machine file"
+echo "$left" | grep -qiF "Exchange Writer $instance " || fail "instance id $instance not kept: $left"
 
 check_unusable() {   # check_unusable CONTENT MESSAGE
     printf '%s\n' "$1" > "$dir/machine.toml"
