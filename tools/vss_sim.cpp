@@ -38,6 +38,7 @@
 #include "scenario/spelling.h"
 #include "service/service.h"
 #include "machine_command.h"
+#include "service/machine.h"
 #include "test_command.h"
 
 namespace vsssim {
@@ -103,6 +104,8 @@ struct Options {
     TestOptions test;
     // machine: its own options, in tools/machine_command.h
     MachineOptions machine;
+    // list-writers --machine: the writers as a VSSSIM_MACHINE directory left them
+    std::string listMachine;
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -523,6 +526,8 @@ int cmdListWriters(const Options &o)
     auto svc = serviceFor(o, seed);
     if (!svc)
         return ExitBadScenario;
+    if (!o.listMachine.empty())
+        attachMachineDir(*svc, o.listMachine, MachineAccess::ReadOnly);   // what earlier processes left
     bool late = false;
     HRESULT hr = S_OK;
     const std::vector<StatusEntry> writers = observeWriters(*svc, late, &hr);
@@ -807,6 +812,8 @@ const Command kCommands[] = {
                       "the \"Waiting for responses.\" lines: auto (when a creation runs or a writer answers late), "
                       "on, off")
              ->check(CLI::IsMember({"auto", "on", "off"}));
+         c.add_option("--machine", o.listMachine,
+                      "the writers' instance ids and status as the processes on VSSSIM_MACHINE=DIR left them");
      },
      cmdListWriters},
     {"list-providers", "print `vssadmin list providers`", addListing, cmdListProviders},

@@ -40,6 +40,9 @@ echo "$left" | grep -q '^writer Microsoft Exchange Writer {.*} state 9 failure 0
 instance=$(grep -B2 "^name = 'Microsoft Exchange Writer'$" "$dir/x3/machine.toml" | sed -n "s/^instance_id = '\(.*\)'$/\1/p")
 [ -n "$instance" ] || fail "no instance id of the Exchange writer in the machine file"
 echo "$left" | grep -qiF "Exchange Writer $instance " || fail "instance id $instance not kept: $left"
+listed=$("$vss_sim" list-writers "$failing" --machine "$dir/x3")
+echo "$listed" | grep -A3 "Writer name: 'Microsoft Exchange Writer'" | grep -qF 'State: [9] Failed' ||
+    fail "vss-sim list-writers --machine does not show the failure: $listed"
 
 check_unusable() {   # check_unusable CONTENT MESSAGE
     printf '%s\n' "$1" > "$dir/machine.toml"
