@@ -1,6 +1,7 @@
 // A requester run as three processes on one VSSSIM_MACHINE, as `vshadow -p C:`, `vshadow -q` and
 // `vshadow -ds=ID` are: "create" makes a persistent shadow copy of C: and prints its id, "query"
-// prints the id of every shadow copy on the machine, "delete ID" deletes one.
+// prints the id of every shadow copy on the machine, "delete ID" deletes one; "create-and-die" is
+// killed right after DoSnapshotSet, "status" lists the writers' status as vssadmin would.
 #include <windows.h>
 #include <atlbase.h>
 #include <vss.h>
@@ -8,6 +9,8 @@
 
 #include <cstdio>
 #include <cwchar>
+
+#include <unistd.h>
 
 #define CHECK_HR(call)                                                         \
     do {                                                                       \
@@ -27,7 +30,7 @@ static HRESULT WaitFor(IVssAsync *pAsync)
     return FAILED(hr) ? hr : hrResult;
 }
 
-static int Create(IVssBackupComponents *pBackup)
+static int Create(IVssBackupComponents *pBackup, bool dieAfterSnapshot)
 {
     CHECK_HR(pBackup->InitializeForBackup());
     CHECK_HR(pBackup->SetContext(VSS_CTX_APP_ROLLBACK));
@@ -48,6 +51,8 @@ static int Create(IVssBackupComponents *pBackup)
     CHECK_HR(pBackup->DoSnapshotSet(&pAsync));
     CHECK_HR(WaitFor(pAsync));
     pAsync.Release();
+    if (dieAfterSnapshot)
+        _exit(9);   // as if killed while copying: no BackupComplete, no exit handlers
     CHECK_HR(pBackup->BackupComplete(&pAsync));
     CHECK_HR(WaitFor(pAsync));
     pAsync.Release();
@@ -127,7 +132,9 @@ int wmain(int argc, WCHAR **argv)
         CComPtr<IVssBackupComponents> pBackup;
         CHECK_HR(CreateVssBackupComponents(&pBackup));
         if (wcscmp(argv[1], L"create") == 0)
-            rc = Create(pBackup);
+            rc = Create(pBackup, false);
+        else if (wcscmp(argv[1], L"create-and-die") == 0)
+            rc = Create(pBackup, true);
         else if (wcscmp(argv[1], L"status") == 0)
             rc = Status(pBackup);
         else if (wcscmp(argv[1], L"query") == 0)

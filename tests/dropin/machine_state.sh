@@ -27,6 +27,9 @@ echo "$shown" | grep -qF 'HarddiskVolumeShadowCopy1' || fail "device numbers do 
 "$requester" delete "$id" 2>/dev/null | grep -qx 'deleted 1' || fail "delete $id failed"
 "$requester" query 2>/dev/null | grep -qiF "$id" && fail "$id still listed after delete"
 
+"$requester" create-and-die >/dev/null 2>&1
+[ "$("$requester" query 2>/dev/null | grep -c '^shadow ')" = 2 ] ||
+    fail "the shadow copy of a requester killed after DoSnapshotSet is lost"
 "$vss_sim" machine reset "$dir" || fail "machine reset failed"
 "$vss_sim" machine show "$dir" | grep -qx 'No items found that satisfy the query.' || fail "reset kept shadow copies"
 
