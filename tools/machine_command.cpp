@@ -3,6 +3,7 @@
 #include "machine_command.h"
 
 #include <cstdio>
+#include <filesystem>
 #include <vector>
 
 #include <winbase.h>
@@ -10,6 +11,8 @@
 
 #include "core/names.h"
 #include "scenario/listing.h"
+#include "scenario/loader.h"
+#include "scenario/runner.h"
 #include "service/machine.h"
 #include "service/service.h"
 
@@ -26,9 +29,25 @@ std::wstring driveOf(const std::wstring &guidPath)
     return names;
 }
 
+/// The service a machine's processes get: its scenario's, or the default machine's.
+std::shared_ptr<Service> serviceOf(const std::string &scenario)
+{
+    if (scenario.empty())
+        return std::make_shared<Service>(ServiceOptions{});
+    LoadResult loaded = loadScenarioFile(scenario);
+    if (!loaded.scenario) {
+        for (const ScenarioError &e : loaded.errors)
+            std::fprintf(stderr, "%s\n", e.format().c_str());
+        return nullptr;
+    }
+    return buildService(*loaded.scenario, loaded.scenario->seed);
+}
+
 int show(const std::string &dir)
 {
-    auto service = std::make_shared<Service>(ServiceOptions{});
+    auto service = serviceOf(machineScenario(dir));
+    if (!service)
+        return 3;
     attachMachineDir(*service, dir, MachineAccess::ReadOnly);
     Service::install(service);
     IVssBackupComponents *backup = nullptr;
@@ -69,17 +88,26 @@ void setupMachineCommand(CLI::App &command, MachineOptions &options)
         ->required()
         ->check(CLI::IsMember({"init", "show", "reset"}));
     command.add_option("DIR", options.dir, "the directory VSSSIM_MACHINE names")->required();
+    command.add_option("SCENARIO", options.scenario,
+                       "init: the scenario file the machine's processes run under (unless VSSSIM_SCENARIO names one)");
 }
 
 int runMachineCommand(const MachineOptions &options)
 {
     std::string error;
+    if (options.action != "init" && !options.scenario.empty()) {
+        std::fprintf(stderr, "vss-sim machine %s: SCENARIO applies to init only\n", options.action.c_str());
+        return 2;
+    }
     if (options.action == "show")
         return show(options.dir);
     bool ok = false;
     if (options.action == "init") {
-        auto service = std::make_shared<Service>(ServiceOptions{});
-        ok = initMachine(*service, options.dir, error);
+        auto service = serviceOf(options.scenario);
+        if (!service)
+            return 3;
+        const std::string scenario = options.scenario.empty() ? "" : std::filesystem::absolute(options.scenario).string();
+        ok = initMachine(*service, options.dir, scenario, error);
     } else {
         ok = resetMachine(options.dir, error);
     }

@@ -10,6 +10,7 @@ namespace vsssim {
 struct MachineOptions {
     std::string action;   ///< init, show or reset
     std::string dir;
+    std::string scenario;   ///< init: the scenario the machine's processes run under
 };
 
 /** \brief The arguments and help of `vss-sim machine` on its subcommand. */

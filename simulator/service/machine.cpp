@@ -40,6 +40,7 @@ struct Machine {
 std::mutex gMachineMutex;
 Machine *gMachine = nullptr;
 std::int64_t gRuns = 1;   ///< processes that have used the machine, this one included
+std::string gScenario;    ///< the scenario the machine runs under, kept as the file said
 
 std::wstring fromUtf8(const std::string &text)
 {
@@ -117,6 +118,7 @@ void load(Service &service, const Machine &m)
         service.settings().startFileTime = *clock;   // time goes on from where the last process left it
     // Each process on the machine draws new GUIDs: the seed, mixed with how many ran before, seeds
     // this one (a replay of the same history draws the same ones).
+    gScenario = doc["scenario"].value_or(std::string{});
     const std::int64_t runs = doc["runs"].value_or(std::int64_t{0});
     service.rng() = Rng{service.rng().next() ^ (0xd1b54a32d192ed03ULL * static_cast<std::uint64_t>(runs + 1))};
     gRuns = runs + 1;
@@ -185,6 +187,8 @@ std::string render(Service &service)
     doc.insert("version", kVersion);
     doc.insert("clock", machineNow(service));
     doc.insert("runs", gRuns);
+    if (!gScenario.empty())
+        doc.insert("scenario", gScenario);
     toml::array volumes;
     for (const Volume &v : service.volumes())
         volumes.push_back(toml::table{{"name", toUtf8(v.name)}, {"guid_path", toUtf8(v.guidPath)}});
@@ -304,7 +308,7 @@ void attachMachine(Service &service)
         attachMachineDir(service, dir, MachineAccess::ReadWrite);
 }
 
-bool initMachine(Service &service, const std::string &dir, std::string &error)
+bool initMachine(Service &service, const std::string &dir, const std::string &scenario, std::string &error)
 {
     if (!isDirectory(dir) && ::mkdir(dir.c_str(), 0755) != 0) {
         error = dir + ": " + std::strerror(errno);
@@ -320,10 +324,23 @@ bool initMachine(Service &service, const std::string &dir, std::string &error)
     } else {
         auto lock = service.lock();
         gRuns = 0;
+        gScenario = scenario;
         write(m, render(service));
     }
     ::close(m.lockFd);
     return !exists;
+}
+
+std::string machineScenario(const std::string &dir)
+{
+    if (dir.empty())
+        return {};
+    try {
+        const toml::table doc = toml::parse_file(dir + "/machine.toml");
+        return doc["scenario"].value_or(std::string{});
+    } catch (const std::exception &) {
+        return {};   // a missing or bad file is reported when the machine is attached
+    }
 }
 
 bool resetMachine(const std::string &dir, std::string &error)

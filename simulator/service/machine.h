@@ -26,8 +26,15 @@ void attachMachine(Service &service);
 /** \brief attachMachine for an explicit directory (`vss-sim machine`). */
 void attachMachineDir(Service &service, const std::string &dir, MachineAccess access);
 
-/** \brief A fresh machine in DIR (made if missing), with `service`'s volumes; false and why when DIR has one. */
-bool initMachine(Service &service, const std::string &dir, std::string &error);
+/**
+ * \brief A fresh machine in DIR (made if missing), with `service`'s volumes and writers; `scenario`,
+ * if not empty, is the scenario file its processes run under when VSSSIM_SCENARIO is not set.
+ * False and why when DIR already has a machine.
+ */
+bool initMachine(Service &service, const std::string &dir, const std::string &scenario, std::string &error);
+
+/** \brief The scenario file DIR's machine runs under, or empty (read without the lock: the file is replaced whole). */
+std::string machineScenario(const std::string &dir);
 /** \brief Forget what DIR's machine holds (under its lock); false and why when it cannot. */
 bool resetMachine(const std::string &dir, std::string &error);
 

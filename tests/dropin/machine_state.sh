@@ -2,7 +2,8 @@
 # VSSSIM_MACHINE: a persistent shadow copy made by one process is seen by the next and deleted by a
 # third; a machine file that is corrupt, foreign or newer stops the program and is left untouched.
 # `vss-sim machine init|show|reset` makes, lists and forgets such a machine.
-# A writer failure a backup left (row X3) is what the next process sees, with the same instance id.
+# A writer failure a backup left (row X3) is what the next process sees, with the same instance id,
+# on a machine made for a scenario.
 # usage: machine_state.sh REQUESTER VSS_SIM FAILING_SCENARIO
 set -u
 requester=$1 vss_sim=$2 failing=$3
@@ -34,9 +35,10 @@ echo "$shown" | grep -qF 'HarddiskVolumeShadowCopy1' || fail "device numbers do 
 "$vss_sim" machine show "$dir" | grep -qx 'No items found that satisfy the query.' || fail "reset kept shadow copies"
 
 # X3: the Exchange writer times out at Freeze in one process; the next one reads its public status.
-mkdir "$dir/x3"
-VSSSIM_MACHINE=$dir/x3 VSSSIM_SCENARIO=$failing VSSSIM_EXITCODE=0 "$requester" create >/dev/null 2>&1
-left=$(VSSSIM_MACHINE=$dir/x3 VSSSIM_SCENARIO=$failing VSSSIM_EXITCODE=0 "$requester" status 2>/dev/null)
+# The machine is made for the scenario, so its processes run under it without VSSSIM_SCENARIO.
+"$vss_sim" machine init "$dir/x3" "$failing" || fail "machine init with a scenario failed"
+VSSSIM_MACHINE=$dir/x3 VSSSIM_EXITCODE=0 "$requester" create >/dev/null 2>&1
+left=$(VSSSIM_MACHINE=$dir/x3 VSSSIM_EXITCODE=0 "$requester" status 2>/dev/null)
 echo "$left" | grep -q '^writer Microsoft Exchange Writer {.*} state 9 failure 0x800423f2$' ||
     fail "the next process does not see VSS_WS_FAILED_AT_FREEZE / VSS_E_WRITERERROR_TIMEOUT: $left"
 # The file's keys are sorted: instance_id (then message, if any) comes right before name.
