@@ -4,9 +4,7 @@
 #include <stdio.h>
 #include <wchar.h>
 
-// libstdc++ uses __in/__out as identifiers, so the headers define them only on request, after the
-// standard headers a client needs.
-#define VSSSIM_DEFINE_SAL_IN_OUT
+// Old SAL (__in, __out) below, with C headers included before <windows.h>.
 #include <windows.h>
 #include <vss.h>
 #include <vswriter.h>
@@ -17,7 +15,7 @@ static int g_cFailures = 0;
 #define CHECK_TRUE(expr)                                                                 \
     do {                                                                                 \
         if (!(expr)) {                                                                   \
-            fwprintf(stderr, L"windows-style: check failed at line %d: %s\n", __LINE__, #expr); \
+            fwprintf(stderr, L"windows-style: check failed at line %d: %hs\n", __LINE__, #expr); \
             ++g_cFailures;                                                               \
         }                                                                                \
     } while (0)

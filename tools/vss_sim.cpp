@@ -39,6 +39,8 @@
 #include "scenario/spelling.h"
 #include "service/os_versions.h"
 #include "service/service.h"
+#include "machine_command.h"
+#include "service/machine.h"
 #include "test_command.h"
 #include "step_command.h"
 #include "timeline_command.h"
@@ -110,6 +112,10 @@ struct Options {
     TestOptions test;
     TimelineOptions timeline;
     StepOptions step;
+    // machine: its own options, in tools/machine_command.h
+    MachineOptions machine;
+    // list-writers --machine: the writers as a VSSSIM_MACHINE directory left them
+    std::string listMachine;
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -605,6 +611,8 @@ int cmdListWriters(const Options &o)
         auto svc = serviceFor(o, seed);
         if (!svc)
             return ExitBadScenario;
+        if (!o.listMachine.empty())
+            attachMachineDir(*svc, o.listMachine, MachineAccess::ReadOnly);   // what earlier processes left
         seen.writers = observeWriters(*svc, seen.late, &seen.hr);
     }
     const std::vector<StatusEntry> &writers = seen.writers;
@@ -989,6 +997,8 @@ const Command kCommands[] = {
              versions.emplace_back(v.key);
          c.add_option("--os", o.os, "without FILE: that Windows version's built-in writer set")
              ->check(CLI::IsMember(versions));
+         c.add_option("--machine", o.listMachine,
+                      "the writers' instance ids and status as the processes on VSSSIM_MACHINE=DIR left them");
      },
      cmdListWriters},
     {"list-providers", "print `vssadmin list providers`", addListing, cmdListProviders},
@@ -1016,6 +1026,9 @@ const Command kCommands[] = {
     {"test", "run a requester program once per scenario, with that scenario injected, and judge each run",
      [](CLI::App &c, Options &o) { setupTestCommand(c, o.test); },
      [](const Options &o) { return runTestCommand(o.test); }},
+    {"machine", "make, show or reset the machine state VSSSIM_MACHINE=DIR keeps between processes",
+     [](CLI::App &c, Options &o) { setupMachineCommand(c, o.machine); },
+     [](const Options &o) { return runMachineCommand(o.machine); }},
     {"help", "help on a command, or `help exit-codes`",
      [](CLI::App &c, Options &o) { c.add_option("TOPIC", o.topic, "a command name or exit-codes"); }, cmdHelp},
 };

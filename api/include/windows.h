@@ -372,13 +372,15 @@ inline constexpr bool operator!=(REFGUID guidOne, REFGUID guidOther)
 #ifndef _Analysis_assume_
 #define _Analysis_assume_(expr)
 #endif
-// Simulator: libstdc++ uses __in and __out as identifiers (<string>, <utility>, <algorithm>, ...), so
-// empty macros with those names break every standard header included after them. Define
-// VSSSIM_DEFINE_SAL_IN_OUT to get them, and include the standard headers before <windows.h>.
-#if defined(VSSSIM_DEFINE_SAL_IN_OUT) && !defined(__in)
+// Simulator: libstdc++ uses __in and __out as identifiers (stl_algo.h, basic_string.h, ostream,
+// istream, regex, thread...), so empty macros with those names would break every standard header
+// included after them. Old SAL code needs them, so the standard headers that use the names are
+// parsed here first (their include guards then make later #includes no-ops) and the macros are
+// defined after. Headers outside this list that use the names (tr1/, ext/, parallel/) must be
+// included before <windows.h>. Define VSSSIM_NO_OLD_SAL to keep __in and __out undefined.
+#if !defined(VSSSIM_NO_OLD_SAL) && !defined(__in) && !defined(__out)
+#include <vsssim/sal_guard.h>
 #define __in
-#endif
-#if defined(VSSSIM_DEFINE_SAL_IN_OUT) && !defined(__out)
 #define __out
 #endif
 #ifndef __in_opt
@@ -751,5 +753,23 @@ void WINAPI Sleep(DWORD dwMilliseconds);
 DWORD WINAPI GetTickCount(void);
 ULONGLONG WINAPI GetTickCount64(void);
 }
+
+// Simulator: a program may define wmain instead of main, as on Windows; libvsssim's main converts
+// the arguments with the environment's locale and calls it. The C linkage declared here makes a
+// later `int wmain(int, wchar_t **)` definition match that call.
+extern "C" int wmain(int argc, wchar_t **argv);
+
+// Simulator: MSVC's __FUNCTION__ is a string literal, so L ## __FUNCTION__ (the usual __WFUNCTION__
+// macro) gives a wide one; in GCC it is a variable and the paste gives the identifier L__FUNCTION__,
+// defined here as the function's name widened (once per function, kept for the program's life).
+extern "C" const wchar_t *vsssim_widen_literal(const char *text);
+#ifndef L__FUNCTION__
+#define L__FUNCTION__ (::vsssim_widen_literal(__FUNCTION__))
+#endif
+#ifndef __FUNCTIONW__
+#define __FUNCTIONW__ (::vsssim_widen_literal(__FUNCTION__))
+#endif
+
+#include <winbase.h>
 
 #endif

@@ -2,6 +2,7 @@
 
 #include <optional>
 
+#include "service/machine.h"
 #include "service/service.h"
 
 namespace vsssim {
@@ -59,7 +60,9 @@ HRESULT Async::Wait(DWORD dwMilliseconds) noexcept
             return hr;
         const std::optional<SimDuration> limit =
             dwMilliseconds == INFINITE ? std::nullopt : std::optional<SimDuration>(ms(dwMilliseconds));
-        return session_->wait(*op_, limit);
+        const HRESULT hr = session_->wait(*op_, limit);
+        saveMadeShadowCopies();
+        return hr;
     });
 }
 
@@ -75,8 +78,18 @@ HRESULT Async::QueryStatus(HRESULT *pHrResult, INT *pReserved) noexcept
         if (HRESULT hr = service.injectedFault("IVssAsync::QueryStatus", false); hr != S_OK)
             return hr;
         *pHrResult = session_->queryStatus(*op_);
+        saveMadeShadowCopies();
         return S_OK;
     });
+}
+
+void Async::saveMadeShadowCopies()
+{
+    // A persistent shadow copy outlives a requester killed right after DoSnapshotSet, as on Windows.
+    if (op_->done() && op_->name == "DoSnapshotSet" && !saved_) {
+        saved_ = true;
+        saveMachine(session_->service());
+    }
 }
 
 IVssAsync *makeAsync(std::shared_ptr<Session> session, AsyncPtr op)

@@ -27,8 +27,12 @@ public:
     HRESULT STDMETHODCALLTYPE QueryStatus(HRESULT *pHrResult, INT *pReserved) noexcept override;
 
 private:
+    /** \brief VSSSIM_MACHINE: write the machine once DoSnapshotSet has finished. */
+    void saveMadeShadowCopies();
+
     std::shared_ptr<Session> session_;
     AsyncPtr op_;
+    bool saved_ = false;
 };
 
 /// A new IVssAsync (reference count 1) for `op`; the caller owns it.

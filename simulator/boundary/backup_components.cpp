@@ -18,6 +18,7 @@
 #include "boundary/bstr.h"
 #include "boundary/component.h"
 #include "boundary/metadata.h"
+#include "service/machine.h"
 #include "service/service.h"
 #include "service/shadow_attributes.h"
 
@@ -898,6 +899,7 @@ HRESULT BackupComponents::DeleteSnapshots(VSS_ID SourceObjectId, VSS_OBJECT_TYPE
         }
         *plDeletedSnapshots = r->first;
         *pNondeletedSnapshotID = r->second;
+        saveMachine(session_->service());   // a deleted shadow copy is gone for every later process
         return S_OK;
     });
 }

@@ -4,6 +4,7 @@
 #include <cstdlib>
 #include <string_view>
 
+#include <objbase.h>
 #include <windows.h>
 
 #include "core/guid.h"
@@ -137,4 +138,18 @@ extern "C" HRESULT IIDFromString(LPCOLESTR lpsz, LPIID lpiid)
     }
     *lpiid = *guid;
     return S_OK;
+}
+
+extern "C" HRESULT CoCreateInstance(REFCLSID rclsid, LPUNKNOWN pUnkOuter, DWORD dwClsContext, REFIID riid, LPVOID *ppv)
+{
+    (void)rclsid;
+    (void)dwClsContext;
+    (void)riid;
+    if (!ppv)
+        return E_POINTER;
+    *ppv = nullptr;
+    if (pUnkOuter)
+        return CLASS_E_NOAGGREGATION;
+    // No class is registered in the simulation: VSS objects come from CreateVssBackupComponents.
+    return REGDB_E_CLASSNOTREG;
 }

@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include <winbase.h>
 #include <vsserror.h>
 
 #include "core/guid.h"
@@ -293,24 +294,15 @@ std::string vshadowAttributeText(LONG attributes)
 
 std::string listingTime(VSS_TIMESTAMP fileTime)
 {
-    // FILETIME counts 100 ns from 1601-01-01; the civil date follows H. Hinnant's days-to-civil.
-    constexpr std::int64_t kUnixEpochDays = 134774;   // 1601-01-01 to 1970-01-01
-    const std::int64_t seconds = fileTime / 10'000'000;
-    std::int64_t days = seconds / 86400 - kUnixEpochDays;
-    const std::int64_t secondOfDay = seconds % 86400;
-    days += 719468;
-    const std::int64_t era = (days >= 0 ? days : days - 146096) / 146097;
-    const std::int64_t dayOfEra = days - era * 146097;
-    const std::int64_t yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36524 - dayOfEra / 146096) / 365;
-    const std::int64_t dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100);
-    const std::int64_t mp = (5 * dayOfYear + 2) / 153;
-    const std::int64_t day = dayOfYear - (153 * mp + 2) / 5 + 1;
-    const std::int64_t month = mp < 10 ? mp + 3 : mp - 9;
-    const std::int64_t year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0);
-    const std::int64_t hour = secondOfDay / 3600;
-    const std::int64_t hour12 = hour % 12 == 0 ? 12 : hour % 12;
-    return fmt::format("{}/{}/{} {}:{:02}:{:02} {}", month, day, year, hour12, (secondOfDay / 60) % 60,
-                       secondOfDay % 60, hour < 12 ? "AM" : "PM");
+    // The calendar is the Win32 one the library gives requesters (boundary/win32_system.cpp).
+    FILETIME ft{static_cast<DWORD>(static_cast<std::uint64_t>(fileTime) & 0xFFFFFFFFu),
+                static_cast<DWORD>(static_cast<std::uint64_t>(fileTime) >> 32)};
+    SYSTEMTIME st{};
+    if (!FileTimeToSystemTime(&ft, &st))
+        return "?";
+    const unsigned hour12 = st.wHour % 12 == 0 ? 12u : st.wHour % 12u;
+    return fmt::format("{}/{}/{} {}:{:02}:{:02} {}", st.wMonth, st.wDay, st.wYear, hour12, st.wMinute, st.wSecond,
+                       st.wHour < 12 ? "AM" : "PM");
 }
 
 std::string formatVssadminShadows(const std::vector<ShadowListingEntry> &shadows, const ListingOptions &o)

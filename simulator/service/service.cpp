@@ -11,6 +11,7 @@
 #include "core/guid.h"
 #include "core/log.h"
 #include "core/names.h"
+#include "service/machine.h"
 #include "service/session.h"
 
 namespace vsssim {
@@ -99,8 +100,15 @@ WriterMetadata profileMetadata(const ProfileWriter &p)
 std::shared_ptr<Service> Service::current()
 {
     std::lock_guard lock(gCurrentMutex);
-    if (!gCurrent)
+    if (!gCurrent) {
+        // A machine made for a scenario runs it unless the environment names another one.
+        if (const char *scenario = std::getenv("VSSSIM_SCENARIO"); !scenario || !*scenario)
+            if (const char *machine = std::getenv("VSSSIM_MACHINE"); machine && *machine)
+                if (const std::string forMachine = machineScenario(machine); !forMachine.empty())
+                    ::setenv("VSSSIM_SCENARIO", forMachine.c_str(), 1);
         gCurrent = makeDefaultService();
+        attachMachine(*gCurrent);   // VSSSIM_MACHINE: what earlier processes left on this machine
+    }
     return gCurrent;
 }
 

@@ -1,0 +1,3 @@
+// Simulator: the spelling some Windows sources use, for case-sensitive file systems.
+#pragma once
+#include "objbase.h"
