@@ -1,5 +1,5 @@
-// <VersionHelpers.h>. Simulator: the version answered is the simulated machine's, VSSSIM_OS_VERSION
-// ("major.minor[.build]", optionally followed by " server"), else Windows 10 22H2 client (10.0.19045).
+// <VersionHelpers.h>. Simulator: the version answered is the simulation's, the scenario's [service] os
+// (simulator/service/os_versions.cpp; default Windows 11, 10.0.26100).
 #pragma once
 #include <windows.h>
 
