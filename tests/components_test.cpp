@@ -773,7 +773,7 @@ TEST_CASE("WMD XML: malformed documents are VSS_E_INVALID_XML_DOCUMENT, never a 
         {"no RestoreMethod", eraseLine(L"  <RestoreMethod ")},
         {"File outside a Component", replace(L"<IncludeFile ", L"<File ")},
         {"IncludeFile inside a Component", replace(L"<File ", L"<IncludeFile ")},
-        {"IncludeFile with content", replace(L"\" backupTypeMask=\"3855\"/>\n  <ExcludeFile", L"\" backupTypeMask=\"3855\"></IncludeFile>\n  <ExcludeFile")},
+        {"IncludeFile with content", replace(L"\" backupTypeMask=\"3855\" />\n  <ExcludeFile", L"\" backupTypeMask=\"3855\"><File/></IncludeFile>\n  <ExcludeFile")},
         {"Component never closed", replace(L"  </Component>\n</VssSimWriterMetadata>", L"</VssSimWriterMetadata>")},
         {"closing tag with attributes", replace(closeRoot, L"</VssSimWriterMetadata a=\"b\">")},
         {"mismatched closing tag", replace(closeRoot, L"</Component>")},
@@ -784,7 +784,7 @@ TEST_CASE("WMD XML: malformed documents are VSS_E_INVALID_XML_DOCUMENT, never a 
         {"declaration never closed", L"<?xml version=\"1.0\""},
     };
     for (const Row &r : rows) {
-        INFO(r.what);
+        INFO(std::string(r.what));
         auto parsed = parseWmdXml(r.xml);
         REQUIRE_FALSE(parsed);
         CHECK(Hr{parsed.error().hr} == Hr{VSS_E_INVALID_XML_DOCUMENT});
