@@ -92,7 +92,7 @@ std::wstring formatBcdXml(const BcdDocument &doc)
 Result<BcdDocument> parseBcdXml(std::wstring_view text)
 {
     auto invalid = [&](std::string why) {
-        return fail(VSS_E_INVALID_XML_DOCUMENT, "not a backup components document saved by vss-sim: " + why);
+        return xml::refuse("not a backup components document saved by vss-sim: " + why);
     };
     pugi::xml_document parsed;
     if (auto problem = xml::load(parsed, text, kDepth))

@@ -126,7 +126,7 @@ std::wstring formatWmdXml(const WriterIdentity &identity, const WriterMetadata &
 Result<std::pair<WriterIdentity, WriterMetadata>> parseWmdXml(std::wstring_view text)
 {
     auto invalid = [](std::string why) {
-        return fail(VSS_E_INVALID_XML_DOCUMENT, "not a writer metadata document saved by vss-sim: " + why);
+        return xml::refuse("not a writer metadata document saved by vss-sim: " + why);
     };
     pugi::xml_document doc;
     if (auto problem = xml::load(doc, text, kDepth))

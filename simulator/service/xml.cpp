@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "core/guid.h"
+#include "core/log.h"
 #include "core/names.h"
 
 namespace vsssim::xml {
@@ -131,6 +132,13 @@ public:
 };
 
 } // namespace
+
+Error refuse(std::string why)
+{
+    static const std::shared_ptr<spdlog::logger> log = makeLogger("xml");
+    log->warn("{}", why);
+    return fail(VSS_E_INVALID_XML_DOCUMENT, std::move(why));
+}
 
 std::string shown(std::string_view name)
 {

@@ -18,6 +18,7 @@
 
 #include <windows.h>
 
+#include "core/result.h"
 #include "service/model.h"
 
 namespace vsssim::xml {
@@ -25,6 +26,10 @@ namespace vsssim::xml {
 /// Parses text into doc and checks the dialect: one root element, nothing nested deeper than
 /// maxDepth (the root is depth 1). Returns what is wrong and where, or nullopt.
 std::optional<std::string> load(pugi::xml_document &doc, std::wstring_view text, int maxDepth);
+
+/// VSS_E_INVALID_XML_DOCUMENT saying why, and the same reason in the log: the caller of
+/// InitializeForRestore or LoadFromXML sees only the code.
+Error refuse(std::string why);
 
 /// A name from a document as a message shows it: a hostile document may hold megabyte names.
 std::string shown(std::string_view name);
