@@ -782,6 +782,12 @@ TEST_CASE("WMD XML: malformed documents are VSS_E_INVALID_XML_DOCUMENT, never a 
         {"missing Dependency attribute", replace(L" componentName=\"Other\"", L"")},
         {"nameUtf8 beyond a byte", replace(L"nameUtf8=\"", L"nameUtf8=\"&#x100;")},
         {"declaration never closed", L"<?xml version=\"1.0\""},
+        {"internal entities", L"<!DOCTYPE VssSimWriterMetadata [<!ENTITY a \"x\">]>" + replace(L"&amp;", L"&a;")},
+        {"a comment", replace(closeRoot, L"<!-- x -->" + closeRoot)},
+        {"text inside a Component", replace(L"<File ", L"text<File ")},
+        {"nested too deep", replace(L"<File ", L"<File><File/></File><File ")},
+        {"a raw NUL", replace(L"&amp;", std::wstring(1, L'\0'))},
+        {"a reference past U+10FFFF", replace(L"&amp;", L"&#x110000;")},
     };
     for (const Row &r : rows) {
         INFO(std::string(r.what));
