@@ -773,7 +773,7 @@ TEST_CASE("WMD XML: malformed documents are VSS_E_INVALID_XML_DOCUMENT, never a 
         {"no RestoreMethod", eraseLine(L"  <RestoreMethod ")},
         {"File outside a Component", replace(L"<IncludeFile ", L"<File ")},
         {"IncludeFile inside a Component", replace(L"<File ", L"<IncludeFile ")},
-        {"IncludeFile with content", replace(L"\" backupTypeMask=\"3855\"/>\n  <ExcludeFile", L"\" backupTypeMask=\"3855\"></IncludeFile>\n  <ExcludeFile")},
+        {"IncludeFile with content", replace(L"\" backupTypeMask=\"3855\" />\n  <ExcludeFile", L"\" backupTypeMask=\"3855\"><File/></IncludeFile>\n  <ExcludeFile")},
         {"Component never closed", replace(L"  </Component>\n</VssSimWriterMetadata>", L"</VssSimWriterMetadata>")},
         {"closing tag with attributes", replace(closeRoot, L"</VssSimWriterMetadata a=\"b\">")},
         {"mismatched closing tag", replace(closeRoot, L"</Component>")},
@@ -782,9 +782,15 @@ TEST_CASE("WMD XML: malformed documents are VSS_E_INVALID_XML_DOCUMENT, never a 
         {"missing Dependency attribute", replace(L" componentName=\"Other\"", L"")},
         {"nameUtf8 beyond a byte", replace(L"nameUtf8=\"", L"nameUtf8=\"&#x100;")},
         {"declaration never closed", L"<?xml version=\"1.0\""},
+        {"internal entities", L"<!DOCTYPE VssSimWriterMetadata [<!ENTITY a \"x\">]>" + replace(L"&amp;", L"&a;")},
+        {"a comment", replace(closeRoot, L"<!-- x -->" + closeRoot)},
+        {"text inside a Component", replace(L"<File ", L"text<File ")},
+        {"nested too deep", replace(L"<File ", L"<File><File/></File><File ")},
+        {"a raw NUL", replace(L"&amp;", std::wstring(1, L'\0'))},
+        {"a reference past U+10FFFF", replace(L"&amp;", L"&#x110000;")},
     };
     for (const Row &r : rows) {
-        INFO(r.what);
+        INFO(std::string(r.what));
         auto parsed = parseWmdXml(r.xml);
         REQUIRE_FALSE(parsed);
         CHECK(Hr{parsed.error().hr} == Hr{VSS_E_INVALID_XML_DOCUMENT});

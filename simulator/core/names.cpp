@@ -515,4 +515,64 @@ std::ostream &operator<<(std::ostream &out, Hr hr)
     return out << fmt::format("{}", hr);
 }
 
+std::string toUtf8(std::wstring_view text)
+{
+    std::string out;
+    out.reserve(text.size());
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        auto c = static_cast<std::uint32_t>(text[i]);
+        // A UTF-16 surrogate pair, as a Windows-compiled caller may hand over.
+        if (c >= 0xd800 && c < 0xdc00 && i + 1 < text.size()) {
+            const auto low = static_cast<std::uint32_t>(text[i + 1]);
+            if (low >= 0xdc00 && low < 0xe000) {
+                c = 0x10000 + ((c - 0xd800) << 10) + (low - 0xdc00);
+                ++i;
+            }
+        }
+        if ((c >= 0xd800 && c < 0xe000) || c > 0x10ffff)
+            c = 0xfffd;
+        if (c < 0x80) {
+            out += static_cast<char>(c);
+        } else if (c < 0x800) {
+            out += static_cast<char>(0xc0 | (c >> 6));
+            out += static_cast<char>(0x80 | (c & 0x3f));
+        } else if (c < 0x10000) {
+            out += static_cast<char>(0xe0 | (c >> 12));
+            out += static_cast<char>(0x80 | ((c >> 6) & 0x3f));
+            out += static_cast<char>(0x80 | (c & 0x3f));
+        } else {
+            out += static_cast<char>(0xf0 | (c >> 18));
+            out += static_cast<char>(0x80 | ((c >> 12) & 0x3f));
+            out += static_cast<char>(0x80 | ((c >> 6) & 0x3f));
+            out += static_cast<char>(0x80 | (c & 0x3f));
+        }
+    }
+    return out;
+}
+
+std::optional<std::wstring> fromUtf8(std::string_view text)
+{
+    std::wstring out;
+    out.reserve(text.size());
+    for (std::size_t i = 0; i < text.size();) {
+        const auto lead = static_cast<unsigned char>(text[i]);
+        const std::size_t length = lead < 0x80 ? 1 : (lead >> 5) == 0x6 ? 2 : (lead >> 4) == 0xe ? 3 : (lead >> 3) == 0x1e ? 4 : 0;
+        if (length == 0 || i + length > text.size())
+            return std::nullopt;
+        std::uint32_t c = length == 1 ? lead : lead & (0x7fu >> length);
+        for (std::size_t k = 1; k < length; ++k) {
+            const auto next = static_cast<unsigned char>(text[i + k]);
+            if ((next & 0xc0) != 0x80)
+                return std::nullopt;
+            c = (c << 6) | (next & 0x3f);
+        }
+        static constexpr std::uint32_t kSmallest[] = {0, 0, 0x80, 0x800, 0x10000};
+        if (c < kSmallest[length] || (c >= 0xd800 && c < 0xe000) || c > 0x10ffff)
+            return std::nullopt;
+        out += static_cast<wchar_t>(c);
+        i += length;
+    }
+    return out;
+}
+
 } // namespace vsssim

@@ -91,6 +91,13 @@ struct Hr {
 /// For doctest and other stream users; same text as the fmt formatter.
 std::ostream &operator<<(std::ostream &out, Hr hr);
 
+/// UTF-8 of a writer name, message or document (BSTR text is UTF-16 on Windows, UTF-32 here). A
+/// surrogate pair becomes one character; a lone surrogate or a value past U+10FFFF becomes U+FFFD.
+std::string toUtf8(std::wstring_view text);
+/// The wide text of well-formed UTF-8, or nullopt: an overlong form, a surrogate, a value past
+/// U+10FFFF or a cut sequence comes from outside and is refused rather than guessed at.
+std::optional<std::wstring> fromUtf8(std::string_view text);
+
 } // namespace vsssim
 
 template <>

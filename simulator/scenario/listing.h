@@ -13,6 +13,7 @@
 
 #include <vss.h>
 
+#include "core/names.h"
 #include "core/writer_state.h"
 #include "service/model.h"
 #include "service/session.h"
@@ -111,8 +112,5 @@ std::vector<StatusEntry> observeWriters(Service &svc, bool &late, HRESULT *resul
 std::string transitionLabel(const Row &row);
 /** \brief DOT of transitionTable(): nodes s0..s15 and `none`, one edge per (row, from-state). */
 std::string formatTransitionGraph();
-
-/** \brief UTF-8 of a writer name or message (BSTR text is UTF-16 on Windows, UTF-32 here). */
-std::string toUtf8(std::wstring_view text);
 
 } // namespace vsssim

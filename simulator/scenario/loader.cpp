@@ -1252,7 +1252,7 @@ private:
                 if (auto decl = parseComponent(*c, components))
                     components.push_back(std::move(*decl));
             for (const ComponentDecl &c : components)
-                info.components.emplace_back(narrow(c.logicalPath), narrow(c.name));
+                info.components.emplace_back(toUtf8(c.logicalPath), toUtf8(c.name));
             w.components = std::move(components);
         }
         for (const toml::table *on : tables(t, "on", "[[writer.on]]"))
@@ -1277,31 +1277,6 @@ private:
             }
             sc_.writers.push_back(std::move(w));
         }
-    }
-
-    /// Messages show component names; they were widened from UTF-8, so narrowing back is exact.
-    static std::string narrow(const std::wstring &s)
-    {
-        std::string out;
-        for (wchar_t wc : s) {
-            const auto cp = static_cast<char32_t>(wc);
-            if (cp < 0x80) {
-                out += static_cast<char>(cp);
-            } else if (cp < 0x800) {
-                out += static_cast<char>(0xc0 | (cp >> 6));
-                out += static_cast<char>(0x80 | (cp & 0x3f));
-            } else if (cp < 0x10000) {
-                out += static_cast<char>(0xe0 | (cp >> 12));
-                out += static_cast<char>(0x80 | ((cp >> 6) & 0x3f));
-                out += static_cast<char>(0x80 | (cp & 0x3f));
-            } else {
-                out += static_cast<char>(0xf0 | (cp >> 18));
-                out += static_cast<char>(0x80 | ((cp >> 12) & 0x3f));
-                out += static_cast<char>(0x80 | ((cp >> 6) & 0x3f));
-                out += static_cast<char>(0x80 | (cp & 0x3f));
-            }
-        }
-        return out;
     }
 
     std::optional<ComponentDecl> parseComponent(const toml::table &t, const std::vector<ComponentDecl> &earlier)

@@ -1,5 +1,6 @@
 #include "service/bcd_xml.h"
 
+#include <limits>
 #include <optional>
 
 #include "service/xml.h"
@@ -8,110 +9,148 @@ namespace vsssim {
 
 namespace {
 
-using xml::Attributes;
-using xml::guidAttr;
-using xml::guidText;
-using xml::number;
-using xml::optionalAttr;
-using xml::put;
-using xml::putOptional;
-using xml::Reader;
+constexpr const char *kRoot = "VssSimBackupComponents";
+constexpr const char *kComponent = "Component";
+constexpr const char *kPartialFile = "PartialFile";
+constexpr const char *kDirectedTarget = "DirectedTarget";
+constexpr const char *kNewTarget = "NewTarget";
+/// Version 2 added the restore options and the child elements; a version 1 document reads as one
+/// without them.
+constexpr long long kVersion = 2;
+/// The root, a component, its files.
+constexpr int kDepth = 3;
 
-constexpr std::wstring_view kRoot = L"VssSimBackupComponents";
-constexpr std::wstring_view kComponent = L"Component";
+// Absent in a version 1 document when empty, so read as optional.
+constexpr xml::TextField<ComponentRecord> kComponentText[] = {
+    {"logicalPath", &ComponentRecord::logicalPath},
+    {"backupOptions", &ComponentRecord::backupOptions},
+    {"restoreOptions", &ComponentRecord::restoreOptions},
+    {"backupStamp", &ComponentRecord::backupStamp},
+    {"previousBackupStamp", &ComponentRecord::previousBackupStamp},
+};
+
+struct OptionalTextField {
+    const char *attribute;
+    std::optional<std::wstring> ComponentRecord::*member;
+};
+constexpr OptionalTextField kComponentOptionalText[] = {
+    {"backupMetadata", &ComponentRecord::backupMetadata},
+    {"prepareForBackupFailureMsg", &ComponentRecord::prepareForBackupFailureMsg},
+    {"postSnapshotFailureMsg", &ComponentRecord::postSnapshotFailureMsg},
+};
+
+constexpr xml::TextField<PartialFile> kPartialFileText[] = {
+    {"path", &PartialFile::path},
+    {"filename", &PartialFile::filename},
+    {"ranges", &PartialFile::ranges},
+    {"metadata", &PartialFile::metadata},
+};
+
+constexpr xml::TextField<DirectedTarget> kDirectedTargetText[] = {
+    {"sourcePath", &DirectedTarget::sourcePath},
+    {"sourceFilename", &DirectedTarget::sourceFilename},
+    {"sourceRanges", &DirectedTarget::sourceRanges},
+    {"destinationPath", &DirectedTarget::destinationPath},
+    {"destinationFilename", &DirectedTarget::destinationFilename},
+    {"destinationRanges", &DirectedTarget::destinationRanges},
+};
 
 } // namespace
 
 std::wstring formatBcdXml(const BcdDocument &doc)
 {
-    std::wstring out = L"<?xml version=\"1.0\"?>\n<";
-    out += kRoot;
-    put(out, L"version", L"1");
-    put(out, L"backupType", std::to_wstring(doc.backupType));
-    put(out, L"context", std::to_wstring(doc.context));
-    put(out, L"selectComponents", doc.selectComponents ? L"1" : L"0");
-    put(out, L"bootable", doc.bootable ? L"1" : L"0");
-    put(out, L"snapshotSetId", guidText(doc.snapshotSetId));
-    out += L">\n";
+    using xml::put;
+    using xml::putFlag;
+    pugi::xml_document out;
+    pugi::xml_node root = xml::startDocument(out, kRoot);
+    put(root, "version", kVersion);
+    put(root, "backupType", doc.backupType);
+    put(root, "context", doc.context);
+    putFlag(root, "selectComponents", doc.selectComponents);
+    putFlag(root, "bootable", doc.bootable);
+    xml::putGuid(root, "snapshotSetId", doc.snapshotSetId);
     for (const ComponentRecord &c : doc.components) {
-        out += L"  <";
-        out += kComponent;
-        put(out, L"instanceId", guidText(c.instanceId));
-        put(out, L"writerId", guidText(c.writerId));
-        put(out, L"type", std::to_wstring(c.type));
-        put(out, L"logicalPath", c.logicalPath);
-        put(out, L"name", c.name);
-        put(out, L"backupSucceeded", c.backupSucceeded ? L"1" : L"0");
-        put(out, L"backupOptions", c.backupOptions);
-        put(out, L"backupStamp", c.backupStamp);
-        put(out, L"previousBackupStamp", c.previousBackupStamp);
-        putOptional(out, L"backupMetadata", c.backupMetadata);
-        putOptional(out, L"prepareForBackupFailureMsg", c.prepareForBackupFailureMsg);
-        putOptional(out, L"postSnapshotFailureMsg", c.postSnapshotFailureMsg);
-        out += L"/>\n";
+        pugi::xml_node node = root.append_child(kComponent);
+        xml::putGuid(node, "instanceId", c.instanceId);
+        xml::putGuid(node, "writerId", c.writerId);
+        put(node, "type", c.type);
+        put(node, "name", c.name);
+        putFlag(node, "backupSucceeded", c.backupSucceeded);
+        xml::putText(node, c, kComponentText);
+        for (const OptionalTextField &f : kComponentOptionalText)
+            xml::putOptional(node, f.attribute, c.*f.member);
+        for (const PartialFile &f : c.partialFiles)
+            xml::putText(node.append_child(kPartialFile), f, kPartialFileText);
+        for (const DirectedTarget &t : c.directedTargets)
+            xml::putText(node.append_child(kDirectedTarget), t, kDirectedTargetText);
+        for (const FileSpec &t : c.newTargets)
+            xml::putFileSpec(node.append_child(kNewTarget), t);
     }
-    out += L"</";
-    out += kRoot;
-    out += L">\n";
-    return out;
+    return xml::save(out);
 }
 
-Result<BcdDocument> parseBcdXml(std::wstring_view xml)
+Result<BcdDocument> parseBcdXml(std::wstring_view text)
 {
-    Reader reader(xml);
     auto invalid = [&](std::string why) {
-        return fail(VSS_E_INVALID_XML_DOCUMENT, "not a backup components document saved by vss-sim: " + why);
+        return xml::refuse("not a backup components document saved by vss-sim: " + why);
     };
-    auto root = reader.next();
-    if (!root)
-        return invalid(reader.error().value_or("empty"));
-    if (root->closing || root->name != kRoot)
-        return invalid("the root element is not " + std::string(kRoot.begin(), kRoot.end()));
-    if (optionalAttr(root->attributes, L"version") != std::optional<std::wstring>(L"1"))
-        return invalid("unsupported version");
+    pugi::xml_document parsed;
+    if (auto problem = xml::load(parsed, text, kDepth))
+        return invalid(*problem);
+    pugi::xml_node root = parsed.document_element();
+    if (std::string_view(root.name()) != kRoot)
+        return invalid(std::string("the root element is not <") + kRoot + ">");
+
     BcdDocument doc;
-    auto type = number(root->attributes, L"backupType");
-    auto context = number(root->attributes, L"context");
-    auto set = guidAttr(root->attributes, L"snapshotSetId");
-    if (!type || !context || !set)
-        return invalid("backupType, context and snapshotSetId are required");
-    doc.backupType = static_cast<VSS_BACKUP_TYPE>(*type);
-    doc.context = static_cast<LONG>(*context);
-    doc.snapshotSetId = *set;
-    doc.selectComponents = number(root->attributes, L"selectComponents").value_or(0) != 0;
-    doc.bootable = number(root->attributes, L"bootable").value_or(0) != 0;
-    for (;;) {
-        auto e = reader.next();
-        if (!e)
-            return invalid(reader.error().value_or("truncated"));
-        if (e->closing && e->name == kRoot)
-            break;
-        if (e->closing || e->name != kComponent)
-            return invalid("unexpected element");
-        const Attributes &a = e->attributes;
+    {
+        xml::Fields f(root);
+        if (!f.optionalInteger("version", 1, kVersion))
+            return invalid("unsupported version: this vss-sim reads versions 1 and 2");
+        doc.backupType = static_cast<VSS_BACKUP_TYPE>(f.integer("backupType", VSS_BT_UNDEFINED, VSS_BT_OTHER));
+        doc.context = static_cast<LONG>(f.integer("context", std::numeric_limits<LONG>::min(), std::numeric_limits<LONG>::max()));
+        doc.snapshotSetId = f.guid("snapshotSetId");
+        doc.selectComponents = f.optionalFlag("selectComponents");
+        doc.bootable = f.optionalFlag("bootable");
+        if (auto problem = f.finish())
+            return invalid(*problem);
+    }
+    for (pugi::xml_node e : root.children()) {
+        if (std::string_view(e.name()) != kComponent)
+            return invalid("unexpected element <" + xml::shown(e.name()) + ">");
         ComponentRecord c;
-        auto instance = guidAttr(a, L"instanceId");
-        auto writer = guidAttr(a, L"writerId");
-        auto ctype = number(a, L"type");
-        auto name = optionalAttr(a, L"name");
-        if (!instance || !writer || !ctype || !name)
-            return invalid("a Component needs instanceId, writerId, type and name");
-        c.instanceId = *instance;
-        c.writerId = *writer;
-        c.type = static_cast<VSS_COMPONENT_TYPE>(*ctype);
-        c.name = *name;
-        c.logicalPath = optionalAttr(a, L"logicalPath").value_or(L"");
-        c.backupSucceeded = number(a, L"backupSucceeded").value_or(0) != 0;
-        c.backupOptions = optionalAttr(a, L"backupOptions").value_or(L"");
-        c.backupStamp = optionalAttr(a, L"backupStamp").value_or(L"");
-        c.previousBackupStamp = optionalAttr(a, L"previousBackupStamp").value_or(L"");
-        c.backupMetadata = optionalAttr(a, L"backupMetadata");
-        c.prepareForBackupFailureMsg = optionalAttr(a, L"prepareForBackupFailureMsg");
-        c.postSnapshotFailureMsg = optionalAttr(a, L"postSnapshotFailureMsg");
+        {
+            xml::Fields f(e);
+            c.instanceId = f.guid("instanceId");
+            c.writerId = f.guid("writerId");
+            c.type = static_cast<VSS_COMPONENT_TYPE>(f.integer("type", VSS_CT_UNDEFINED, VSS_CT_FILEGROUP));
+            c.name = f.text("name");
+            c.backupSucceeded = f.optionalFlag("backupSucceeded");
+            for (const xml::TextField<ComponentRecord> &t : kComponentText)
+                c.*t.member = f.optionalText(t.attribute).value_or(std::wstring());
+            for (const OptionalTextField &t : kComponentOptionalText)
+                c.*t.member = f.optionalText(t.attribute);
+            if (auto problem = f.finish())
+                return invalid(*problem);
+        }
+        for (pugi::xml_node child : e.children()) {
+            const std::string_view name = child.name();
+            if (child.first_child())
+                return invalid("<" + xml::shown(name) + "> inside <Component> must be an empty element");
+            xml::Fields f(child);
+            if (name == kPartialFile) {
+                xml::readText(f, c.partialFiles.emplace_back(), kPartialFileText);
+            } else if (name == kDirectedTarget) {
+                xml::readText(f, c.directedTargets.emplace_back(), kDirectedTargetText);
+            } else if (name == kNewTarget) {
+                c.newTargets.push_back(xml::readFileSpec(f));
+            } else {
+                return invalid("unexpected element <" + xml::shown(name) + "> inside <Component>");
+            }
+            if (auto problem = f.finish())
+                return invalid(*problem);
+        }
         doc.components.push_back(std::move(c));
     }
-    if (!reader.atEnd())
-        return invalid("content after the root element");
     return doc;
 }
 
