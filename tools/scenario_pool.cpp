@@ -33,6 +33,7 @@ struct Shared {
     std::vector<Slot> slots;
     std::size_t next = 0;
     bool stop = false;
+    bool failFast = false;
     std::deque<std::size_t> finished;
     std::exception_ptr error;
 };
@@ -58,6 +59,9 @@ void worker(std::shared_ptr<Shared> s)
         slot.passed = passed;
         if (error && !s->error)
             s->error = error;
+        // Here, not in runPool: this worker takes the next task before runPool hears of this one.
+        if (s->failFast && !passed)
+            s->stop = true;
         if (slot.abandoned)
             return;   // reported as TIMEOUT already; a replacement took this worker's place
         s->finished.push_back(i);
@@ -75,6 +79,7 @@ bool runPool(std::size_t count, const PoolOptions &o, std::function<bool(std::si
     auto s = std::make_shared<Shared>();
     s->work = std::move(work);
     s->slots.resize(count);
+    s->failFast = o.failFast;
     const unsigned jobs = o.jobs ? o.jobs : std::max(1u, std::thread::hardware_concurrency());
     const auto bound = std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(o.timeout));
     for (std::size_t w = 0; w < std::min<std::size_t>(jobs, count); ++w)
