@@ -399,8 +399,10 @@ void writeRunJunit(const Options &o, const std::vector<ScenarioResult> &outcomes
         c.file = out.path;
         c.seconds = out.wallMs / 1000;
         if (out.end != TaskEnd::Done) {
-            c.result = out.end == TaskEnd::TimedOut ? JunitCase::Result::Error : JunitCase::Result::Skipped;
-            c.type = "TIMEOUT";
+            const bool timedOut = out.end == TaskEnd::TimedOut;
+            c.result = timedOut ? JunitCase::Result::Error : JunitCase::Result::Skipped;
+            c.type = timedOut ? "TIMEOUT" : "NOT-RUN";
+            c.seconds = timedOut ? o.timeout : 0;
             c.message = unfinishedText(o, out);
         } else if (!out.report) {
             c.result = JunitCase::Result::Error;
