@@ -60,7 +60,7 @@ enum Exit : int {
 constexpr std::string_view kExitCodes =
     "Exit codes:\n"
     "  0   ok: every scenario ran and every expectation held\n"
-    "  1   an expectation failed (or a golden trace differs, or vssadmin reported an error)\n"
+    "  1   an expectation failed (or a golden trace differs, a run timed out, or vssadmin reported an error)\n"
     "  2   usage error: unknown command or flag, missing or malformed argument\n"
     "  3   bad scenario: parse or validation error, printed as file:line:col\n"
     "  70  internal error: a simulator bug (also a failed --check-determinism); please report it\n";
@@ -518,6 +518,9 @@ int cmdRun(const Options &o)
     // A run abandoned at its timeout goes on in its thread: it works on a copy and never hands it back.
     std::mutex handBack;
     std::vector<bool> abandoned(outcomes.size());
+    std::vector<std::string> pending;   // the progress line's names: outcomes[k] may be being handed back
+    for (const ScenarioResult &out : outcomes)
+        pending.push_back(out.name);
     const bool allReturned = runPool(
         outcomes.size(), PoolOptions{o.jobs, o.timeout, o.selection.failFast},
         [&](std::size_t k) {
@@ -541,7 +544,7 @@ int cmdRun(const Options &o)
                 if (!o.json)
                     printOutcome(o, outcomes[printed]);
             if (printed < outcomes.size())
-                progress.show(endedCount, outcomes[printed].name);
+                progress.show(endedCount, pending[printed]);
         });
     progress.clear();
     for (const ScenarioResult &out : outcomes)
