@@ -46,6 +46,17 @@ four=$("$vss" run -j4 -k freeze -k hyperv -k exchange "$scenarios" 2>/dev/null |
 "$vss" run -k freeze "$scenarios" 2>/dev/null | grep -q $'\r\|\x1b' && bad no-progress-in-pipe "control characters" \
   || ok no-progress-in-pipe
 
+# On a terminal (script(1) gives one) the progress line is drawn and wiped: [done/total] and the next name.
+if command -v script >/dev/null; then
+  tty=$(script -qec "$vss run -j1 -k freeze-timeout $scenarios" /dev/null 2>/dev/null)
+  case $tty in
+    *$'\r\x1b[K[1/2] freeze-timeout'*) ok progress-on-terminal ;;
+    *) bad progress-on-terminal "$(printf '%s' "$tty" | cat -v)" ;;
+  esac
+else
+  echo "skip progress-on-terminal: no script(1)"
+fi
+
 # --timeout: a real-clock hour ends as TIMEOUT at once; the others still run and print in order.
 start=$(date +%s)
 out=$("$vss" run --timeout 0.5 "$tests/slow-real-clock.toml" "$scenarios/freeze-timeout.toml" \
