@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 namespace vsssim {
 
@@ -101,6 +102,10 @@ std::vector<std::size_t> selectScenarios(const std::vector<std::string> &names, 
     for (std::size_t i = 0; i < names.size(); ++i)
         if (matchesPatterns(names[i], o.patterns))
             kept.push_back(i);
+    // A -k that matches nothing is a typo in a CI config, not a green run of nothing.
+    if (kept.empty() && !o.patterns.empty() && !names.empty())
+        throw std::invalid_argument(fmt::format("-k {}: no scenario name matches (of {} scenarios; --list shows them)",
+                                                fmt::join(o.patterns, " -k "), names.size()));
     if (shard.count == 1)
         return kept;
     std::vector<std::size_t> byName = kept;

@@ -31,7 +31,7 @@ bool matchesPatterns(const std::string &name, const std::vector<std::string> &pa
  *  The shard split numbers the kept scenarios in the order of their names (ties: input order) and gives
  *  shard I the ones whose number is I-1 modulo N: it depends on the names only, not on the order the
  *  files were given in, and N shards together run each scenario exactly once.
- *  \throws std::invalid_argument for a malformed --shard. */
+ *  \throws std::invalid_argument for a malformed --shard, or -k patterns that match no name. */
 std::vector<std::size_t> selectScenarios(const std::vector<std::string> &names, const SelectionOptions &options);
 
 /** \brief The one-line progress display, drawn only when stdout is a terminal (never in pipes or CI logs). */
