@@ -535,6 +535,31 @@ TEST_CASE("HRESULTs, enums and contexts in every accepted form")
     CHECK(firstError(kHeader + "[requester]\nbackup_type = 9\n") == "t.toml:5:15: error: 9 is not a backup type value");
 }
 
+TEST_CASE("a repeated [[step]] block expands into plain steps, each attempt's labels suffixed")
+{
+    const Scenario sc = load(kHeader + "[[step]]\ncall = \"InitializeForBackup\"\n"
+                                       "[[step]]\nrepeat = 2\nevery = \"10m\"\nlabel = \"retry\"\n"
+                                       "  [[step.steps]]\n  call = \"NewRequester\"\n"
+                                       "  [[step.steps]]\n  call = \"GatherWriterStatus\"\n  label = \"status\"\n"
+                                       "[[step]]\nrepeat = 1\n  [[step.steps]]\n  call = \"Release\"\n"
+                                       "[[expect]]\nafter = \"status#2\"\ncount = 0\n");
+    std::vector<std::string> labels;
+    for (const Step &s : sc.steps)
+        labels.push_back(s.label);
+    CHECK(labels == std::vector<std::string>{"InitializeForBackup", "retry#1", "NewRequester#1", "status#1", "retry#2",
+                                             "NewRequester#2", "status#2", "Release#1"});
+    CHECK(sc.steps[1].call == "Sleep");
+    REQUIRE(sc.steps[1].duration);
+    CHECK(*sc.steps[1].duration == 600s);
+    CHECK(sc.steps[6].call == "GatherWriterStatus");
+    CHECK(sc.steps[6].pos.line == sc.steps[3].pos.line);   // both copies point at the one written step
+    CHECK(firstError(kHeader + "[[step]]\nrepeat = 0\n  [[step.steps]]\n  call = \"Release\"\n") ==
+          "t.toml:5:10: error: 'repeat' must be between 1 and 1000, got 0");
+    CHECK(firstError(kHeader + "[[expect]]\nafter = \"Release#3\"\ncount = 0\n"
+                               "[[step]]\nrepeat = 2\n  [[step.steps]]\n  call = \"Release\"\n")
+              .find("no [[step]] is labelled 'Release#3'") != std::string::npos);
+}
+
 TEST_CASE("seeds, clocks and profiles")
 {
     CHECK(load("[scenario]\nname = \"t\"\ndescription = \"t\"\nseed = 42\n").seed == 42);

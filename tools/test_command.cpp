@@ -26,8 +26,8 @@
 #include <boost/asio/steady_timer.hpp>
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
-#include <pugixml.hpp>
 
+#include "junit.h"
 #include "scenario/loader.h"
 #include "scenario/runner.h"
 
@@ -39,7 +39,7 @@ namespace {
 namespace fs = std::filesystem;
 
 /// How one run ended, from the harness's point of view. The words are what the result lines print.
-enum class RunOutcome { Pass, Fail, NotApplicable, BadScenario, Crash, Timeout, NoVss, CannotStart };
+enum class RunOutcome { Pass, Fail, NotApplicable, BadScenario, Crash, Timeout, NoVss, CannotStart, NotRun };
 
 struct OutcomeInfo {
     RunOutcome outcome;
@@ -56,6 +56,7 @@ constexpr OutcomeInfo kOutcomes[] = {
     {RunOutcome::Timeout, "TIMEOUT", true},
     {RunOutcome::NoVss, "NO-VSS", true},
     {RunOutcome::CannotStart, "ERROR", true},
+    {RunOutcome::NotRun, "NOT-RUN", false},   // --fail-fast: the run already failed
 };
 
 const OutcomeInfo &info(RunOutcome o)
@@ -94,27 +95,6 @@ struct Job {
     double seconds = 0;
     std::string stdoutLog, stderrLog, traceLog, verdictFile;
 };
-
-std::vector<std::string> scenarioFiles(const std::vector<std::string> &args)
-{
-    std::vector<std::string> files;
-    for (const std::string &arg : args.empty() ? std::vector<std::string>{VSSSIM_SCENARIO_DIR} : args) {
-        std::error_code ec;
-        if (fs::is_directory(arg, ec)) {
-            std::vector<std::string> found;
-            for (const fs::directory_entry &e : fs::recursive_directory_iterator(arg, ec))
-                if (e.is_regular_file() && e.path().extension() == ".toml")
-                    found.push_back(e.path().string());
-            std::sort(found.begin(), found.end());
-            if (found.empty())
-                throw std::invalid_argument(fmt::format("{}: no .toml scenario in this directory", arg));
-            files.insert(files.end(), found.begin(), found.end());
-        } else {
-            files.push_back(arg);
-        }
-    }
-    return files;
-}
 
 std::string shellQuote(const std::string &word)
 {
@@ -250,8 +230,9 @@ private:
                 continue;
             }
             it->timer->cancel();
-            finish(*it, status);
+            const Running finished = std::move(*it);
             it = running_.erase(it);
+            finish(finished, status);
         }
         startMore();
     }
@@ -270,22 +251,35 @@ private:
             job.status = WEXITSTATUS(status);
             readVerdict(job);
         }
+        done(job);
+    }
+
+    void done(const Job &job)
+    {
         onDone_(job);
+        if (o_.selection.failFast && info(job.outcome).failsTheRun)
+            stopped_ = true;
     }
 
     void startMore()
     {
         const std::size_t limit = o_.jobs ? o_.jobs : std::max(1u, std::thread::hardware_concurrency());
-        while (!interrupted_ && running_.size() < limit && next_ < jobs_.size()) {
+        while (!interrupted_ && !stopped_ && running_.size() < limit && next_ < jobs_.size()) {
             const std::size_t index = next_++;
             Job &job = jobs_[index];
             if (!job.loadErrors.empty()) {
                 job.outcome = RunOutcome::BadScenario;
                 job.reason = "the scenario cannot be loaded";
-                onDone_(job);
+                done(job);
                 continue;
             }
             start(index);
+        }
+        while (stopped_ && !interrupted_ && next_ < jobs_.size()) {
+            Job &job = jobs_[next_++];
+            job.outcome = RunOutcome::NotRun;
+            job.reason = "not run: --fail-fast stopped after the first failure";
+            onDone_(job);
         }
         if (running_.empty() && (next_ >= jobs_.size() || interrupted_))
             children_.cancel(), interrupts_.cancel();
@@ -329,7 +323,7 @@ private:
         if (rc != 0) {
             job.outcome = RunOutcome::CannotStart;
             job.reason = fmt::format("cannot start {}: {}", o_.program.front(), std::strerror(rc));
-            onDone_(job);
+            done(job);
             return;
         }
         Running r{pid, index, std::chrono::steady_clock::now(), std::make_unique<boost::asio::steady_timer>(io_)};
@@ -357,6 +351,7 @@ private:
     std::vector<Running> running_;
     std::size_t next_ = 0;
     bool interrupted_ = false;
+    bool stopped_ = false;   ///< --fail-fast after a failure: start nothing more
 };
 
 /// The parent's environment without the variables each run sets for itself.
@@ -398,61 +393,32 @@ std::string resultLine(const Job &job, const TestOptions &o, std::size_t width)
     return line;
 }
 
-void writeJunit(const std::vector<Job> &jobs, const TestOptions &o)
+void writeJunitReport(const std::vector<Job> &jobs, const TestOptions &o)
 {
-    pugi::xml_document doc;
-    pugi::xml_node suites = doc.append_child("testsuites");
-    pugi::xml_node suite = suites.append_child("testsuite");
-    std::size_t failures = 0, errors = 0, skipped = 0;
-    double seconds = 0;
+    std::vector<JunitCase> cases;
     for (const Job &job : jobs) {
-        pugi::xml_node tc = suite.append_child("testcase");
-        tc.append_attribute("classname") = ("vss-sim." + fs::path(o.program.front()).filename().string()).c_str();
-        tc.append_attribute("name") = job.name.c_str();
-        tc.append_attribute("file") = job.path.c_str();
-        tc.append_attribute("time") = fmt::format("{:.3f}", job.seconds).c_str();
-        seconds += job.seconds;
-        std::string body;
+        JunitCase c;
+        c.classname = "vss-sim." + fs::path(o.program.front()).filename().string();
+        c.name = job.name;
+        c.file = job.path;
+        c.seconds = job.seconds;
+        c.message = job.reason;
+        c.type = std::string(info(job.outcome).word);
         for (const std::string &d : job.details)
-            body += d + "\n";
-        body += job.loadErrors;
-        switch (job.outcome) {
-        case RunOutcome::Pass:
-            break;
-        case RunOutcome::NotApplicable:
-            ++skipped;
-            tc.append_child("skipped").append_attribute("message") = job.reason.c_str();
-            break;
-        case RunOutcome::Fail: {
-            ++failures;
-            pugi::xml_node f = tc.append_child("failure");
-            f.append_attribute("message") = job.reason.c_str();
-            f.append_attribute("type") = "verdict";
-            f.text() = (body + "reproduce: " + reproduceLine(job, o) + "\n").c_str();
-            break;
-        }
-        default: {
-            ++errors;
-            pugi::xml_node e = tc.append_child("error");
-            e.append_attribute("message") = job.reason.c_str();
-            e.append_attribute("type") = std::string(info(job.outcome).word).c_str();
-            e.text() = (body + "reproduce: " + reproduceLine(job, o) + "\n").c_str();
-        }
-        }
+            c.body += d + "\n";
+        c.body += job.loadErrors + "reproduce: " + reproduceLine(job, o) + "\n";
+        c.result = job.outcome == RunOutcome::Pass ? JunitCase::Result::Passed
+                   : job.outcome == RunOutcome::NotApplicable || job.outcome == RunOutcome::NotRun
+                       ? JunitCase::Result::Skipped
+                   : job.outcome == RunOutcome::Fail ? JunitCase::Result::Failure
+                                                     : JunitCase::Result::Error;
+        if (c.result == JunitCase::Result::Failure)
+            c.type = "verdict";
         if (!job.stderrLog.empty() && fs::exists(job.stderrLog))
-            tc.append_child("system-err").text() = tail(job.stderrLog, 4096).c_str();
+            c.systemErr = tail(job.stderrLog, 4096);
+        cases.push_back(std::move(c));
     }
-    suite.append_attribute("name") = ("vss-sim test -- " + o.program.front()).c_str();
-    suite.append_attribute("tests") = jobs.size();
-    suite.append_attribute("failures") = failures;
-    suite.append_attribute("errors") = errors;
-    suite.append_attribute("skipped") = skipped;
-    suite.append_attribute("time") = fmt::format("{:.3f}", seconds).c_str();
-    suites.append_attribute("tests") = jobs.size();
-    suites.append_attribute("failures") = failures;
-    suites.append_attribute("errors") = errors;
-    if (!doc.save_file(o.junit.c_str(), "  "))
-        throw std::runtime_error(fmt::format("--junit {}: cannot write the file", o.junit));
+    writeJunit(o.junit, "vss-sim test -- " + o.program.front(), cases);
 }
 
 std::string jsonReport(const std::vector<Job> &jobs, const TestOptions &o)
@@ -489,6 +455,7 @@ void setupTestCommand(CLI::App &c, TestOptions &o)
         ->check(CLI::Range(0.001, 86400.0));
     c.add_option("--jobs,-j", o.jobs, "runs at once (default: the number of cores)")->check(CLI::Range(1u, 1024u));
     c.add_flag("--json", o.json, "one JSON document on stdout instead of the result lines");
+    addSelectionOptions(c, o.selection);
     c.footer("The program and its arguments follow `--`: vss-sim test scenarios/ -- build/examples/example-backup\n"
              "Each run gets VSSSIM_SCENARIO, VSSSIM_VERDICT, VSSSIM_TRACE and VSSSIM_EXITCODE=0; its verdict is the\n"
              "scenario's expectations that apply to a program plus the requester mistakes it made. Exit 0 when\n"
@@ -497,28 +464,15 @@ void setupTestCommand(CLI::App &c, TestOptions &o)
 
 int runTestCommand(const TestOptions &o)
 {
-    if (o.program.empty()) {
-        std::cerr << "vss-sim test: no program: put it after `--` (vss-sim test [SCENARIO|DIR]... -- PROGRAM ARGS...)\n";
-        return 2;
-    }
     std::vector<std::string> files;
     try {
-        files = scenarioFiles(o.scenarios);
+        files = expandScenarioPaths(o.scenarios.empty() ? std::vector<std::string>{VSSSIM_SCENARIO_DIR} : o.scenarios);
     } catch (const std::invalid_argument &e) {
         std::cerr << "vss-sim test: " << e.what() << '\n';
         return 2;
     }
-    fs::path logs = o.logs;
-    if (logs.empty()) {
-        std::string dir = (fs::temp_directory_path() / "vss-sim-test.XXXXXX").string();
-        if (!::mkdtemp(dir.data()))
-            throw std::runtime_error(fmt::format("cannot make a log directory in {}", fs::temp_directory_path().string()));
-        logs = dir;
-    }
-    fs::create_directories(logs);
-
     std::vector<Job> jobs(files.size());
-    std::size_t width = 0;
+    std::vector<std::string> names;
     for (std::size_t i = 0; i < files.size(); ++i) {
         Job &job = jobs[i];
         job.path = files[i];
@@ -536,6 +490,42 @@ int runTestCommand(const TestOptions &o)
             for (const ScenarioError &e : loaded.errors)
                 job.loadErrors += e.format() + "\n";
         }
+        names.push_back(job.name);
+    }
+    std::vector<std::size_t> selected;
+    try {
+        selected = selectScenarios(names, o.selection);
+    } catch (const std::invalid_argument &e) {
+        std::cerr << "vss-sim test: " << e.what() << '\n';
+        return 2;
+    }
+    {
+        std::vector<Job> kept;
+        for (std::size_t i : selected)
+            kept.push_back(std::move(jobs[i]));
+        jobs = std::move(kept);
+    }
+    if (o.selection.list) {
+        for (const Job &job : jobs)
+            std::cout << job.path << '\n';
+        return 0;
+    }
+    if (o.program.empty()) {
+        std::cerr << "vss-sim test: no program: put it after `--` (vss-sim test [SCENARIO|DIR]... -- PROGRAM ARGS...)\n";
+        return 2;
+    }
+    fs::path logs = o.logs;
+    if (logs.empty()) {
+        std::string dir = (fs::temp_directory_path() / "vss-sim-test.XXXXXX").string();
+        if (!::mkdtemp(dir.data()))
+            throw std::runtime_error(fmt::format("cannot make a log directory in {}", fs::temp_directory_path().string()));
+        logs = dir;
+    }
+    fs::create_directories(logs);
+
+    std::size_t width = 0;
+    for (std::size_t i = 0; i < jobs.size(); ++i) {
+        Job &job = jobs[i];
         const std::string base = (logs / fmt::format("{:03}-{}", i + 1, job.name)).string();
         job.stdoutLog = base + ".stdout";
         job.stderrLog = base + ".stderr";
@@ -547,21 +537,28 @@ int runTestCommand(const TestOptions &o)
     // Results print in scenario order whatever order the runs end in, so CI logs compare.
     std::vector<bool> done(jobs.size());
     std::size_t printed = 0;
+    std::size_t finished = 0;
+    ProgressLine progress(o.json ? 0 : jobs.size());
     Supervisor supervisor(jobs, o, childEnvironment(o));
     const bool completed = supervisor.run([&](const Job &job) {
         done[&job - jobs.data()] = true;
+        ++finished;
+        progress.clear();
         while (printed < jobs.size() && done[printed]) {
             if (!o.json)
                 std::cout << resultLine(jobs[printed], o, width) << std::flush;
             ++printed;
         }
+        if (printed < jobs.size())
+            progress.show(finished, jobs[printed].name);
     });
+    progress.clear();
     if (!completed) {
         std::cerr << "vss-sim test: interrupted\n";
         return 130;
     }
     if (!o.junit.empty())
-        writeJunit(jobs, o);
+        writeJunitReport(jobs, o);
     if (o.json)
         std::cout << jsonReport(jobs, o);
     std::size_t counts[std::size(kOutcomes)] = {};
@@ -571,6 +568,8 @@ int runTestCommand(const TestOptions &o)
     std::string summary = fmt::format("vss-sim test: {} scenarios: {} held, {} failed, {} not applicable",
                                       jobs.size(), counts[static_cast<std::size_t>(RunOutcome::Pass)], failed,
                                       counts[static_cast<std::size_t>(RunOutcome::NotApplicable)]);
+    if (const std::size_t notRun = counts[static_cast<std::size_t>(RunOutcome::NotRun)])
+        summary += fmt::format(", {} not run (--fail-fast)", notRun);
     (o.json ? std::cerr : std::cout) << summary << " (logs: " << logs.string() << ")\n";
     if (counts[static_cast<std::size_t>(RunOutcome::BadScenario)] > 0)
         return 3;

@@ -7,6 +7,8 @@
 
 #include <CLI/CLI.hpp>
 
+#include "selection.h"
+
 namespace vsssim {
 
 struct TestOptions {
@@ -18,6 +20,7 @@ struct TestOptions {
     double timeout = 120;                 ///< seconds of wall time per run
     unsigned jobs = 0;                    ///< 0: the number of cores
     bool json = false;
+    SelectionOptions selection;           ///< --list, -k, --shard, --fail-fast
 };
 
 /** \brief The options and help of `vss-sim test` on its subcommand. */

@@ -11,6 +11,7 @@
 #include <fstream>
 #include <iostream>
 #include <iterator>
+#include <mutex>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -41,6 +42,9 @@
 #include "service/service.h"
 #include "machine_command.h"
 #include "service/machine.h"
+#include "junit.h"
+#include "scenario_pool.h"
+#include "selection.h"
 #include "test_command.h"
 #include "step_command.h"
 #include "timeline_command.h"
@@ -59,7 +63,7 @@ enum Exit : int {
 constexpr std::string_view kExitCodes =
     "Exit codes:\n"
     "  0   ok: every scenario ran and every expectation held\n"
-    "  1   an expectation failed (or a golden trace differs, or vssadmin reported an error)\n"
+    "  1   an expectation failed (or a golden trace differs, a run timed out, or vssadmin reported an error)\n"
     "  2   usage error: unknown command or flag, missing or malformed argument\n"
     "  3   bad scenario: parse or validation error, printed as file:line:col\n"
     "  70  internal error: a simulator bug (also a failed --check-determinism); please report it\n";
@@ -92,6 +96,10 @@ struct Options {
     bool updateGolden = false;
     bool checkDeterminism = false;
     bool quiet = false;
+    SelectionOptions selection;   ///< run: --list, -k, --shard, --fail-fast (test has its own)
+    unsigned jobs = 0;            ///< run: scenarios at once; 0: the number of cores
+    double timeout = 120;         ///< run: seconds of wall time a scenario may take
+    std::string junit;            ///< run: JUnit XML here
     // list-writers, list-providers
     std::string file;
     std::string format = "vssadmin";
@@ -290,6 +298,11 @@ std::optional<Scenario> load(const std::string &path, std::vector<ScenarioError>
 
 struct ScenarioResult {
     std::string path;
+    std::string name;                          ///< the scenario's name, else the file's stem
+    std::optional<Scenario> scenario;          ///< as loaded
+    std::size_t goldenIndex = 0;               ///< which --golden is this file's
+    TaskEnd end = TaskEnd::Done;               ///< --timeout, --fail-fast
+    std::exception_ptr error;                  ///< what escaped the run, rethrown once all have ended
     std::optional<RunReport> report;           ///< nullopt: the file did not load
     std::vector<ScenarioError> errors;
     std::string goldenPath;
@@ -301,7 +314,7 @@ struct ScenarioResult {
     bool deterministic() const { return !secondHash || !report || *secondHash == report->traceHash; }
     bool passed() const
     {
-        return report && report->passed && goldenStatus != "mismatch" && goldenStatus != "missing" && deterministic();
+        return end == TaskEnd::Done && report && report->passed && goldenStatus != "mismatch" && goldenStatus != "missing" && deterministic();
     }
 };
 
@@ -336,8 +349,43 @@ void checkGolden(const Options &o, ScenarioResult &out, std::size_t index)
         out.goldenStatus = "match";
 }
 
+/// Why a run that loaded did not pass, one line each, as printed and as JUnit's failure text.
+std::string failureText(const ScenarioResult &out)
+{
+    const RunReport &r = *out.report;
+    std::string text;
+    for (const ExpectationFailure &f : r.failures)
+        text += fmt::format("{}: expected {}, got {} ({})\n", position(f, out.path), f.expected, f.got, f.what);
+    if (out.goldenStatus == "missing")
+        text += fmt::format("{}: golden trace missing (write it with --update-golden)\n", out.goldenPath);
+    if (out.goldenStatus == "mismatch")
+        text += fmt::format("{}: golden trace differs\n{}", out.goldenPath, out.goldenDiff);
+    if (!out.deterministic())
+        text += fmt::format("{}: not deterministic: trace hash {:016x} on the first run, {:016x} on the second "
+                            "(seed {}); this is a simulator bug, please report it\n",
+                            out.path, r.traceHash, *out.secondHash, r.seed);
+    return text + fmt::format("reproduce: vss-sim run {} --seed {}\n", out.path, r.seed);
+}
+
+/// The one line of a run that never finished: TIMEOUT or NOT-RUN, and why.
+std::string unfinishedText(const Options &o, const ScenarioResult &out)
+{
+    if (out.end == TaskEnd::TimedOut)
+        return fmt::format("still running after {} s of wall time (--timeout): abandoned", o.timeout);
+    return "not run: --fail-fast stopped after the first failure";
+}
+
 void printOutcome(const Options &o, const ScenarioResult &out)
 {
+    if (out.end != TaskEnd::Done) {
+        if (out.end == TaskEnd::TimedOut || !o.quiet)
+            std::cout << fmt::format("{} {} ({})\n",
+                                     out.end == TaskEnd::TimedOut ? paint(o, "TIMEOUT", "31") : std::string("NOT-RUN"),
+                                     out.name, unfinishedText(o, out));
+        return;
+    }
+    if (!out.report)
+        return;   // its load errors are on stderr already
     const RunReport &r = *out.report;
     const bool ok = out.passed();
     if (ok && o.quiet)
@@ -345,19 +393,41 @@ void printOutcome(const Options &o, const ScenarioResult &out)
     std::cout << fmt::format("{} {} ({} expectations, {} virtual, {:.1f} ms)\n",
                              ok ? paint(o, "PASS", "32") : paint(o, "FAIL", "31"), r.scenario,
                              r.expectationsChecked, formatSimTime(r.virtualEnd), out.wallMs);
-    if (ok)
-        return;
-    for (const ExpectationFailure &f : r.failures)
-        std::cout << fmt::format("{}: expected {}, got {} ({})\n", position(f, out.path), f.expected, f.got, f.what);
-    if (out.goldenStatus == "missing")
-        std::cout << fmt::format("{}: golden trace missing (write it with --update-golden)\n", out.goldenPath);
-    if (out.goldenStatus == "mismatch")
-        std::cout << fmt::format("{}: golden trace differs\n{}", out.goldenPath, out.goldenDiff);
-    if (!out.deterministic())
-        std::cout << fmt::format("{}: not deterministic: trace hash {:016x} on the first run, {:016x} on the second "
-                                 "(seed {}); this is a simulator bug, please report it\n",
-                                 out.path, r.traceHash, *out.secondHash, r.seed);
-    std::cout << fmt::format("reproduce: vss-sim run {} --seed {}\n", out.path, r.seed);
+    if (!ok)
+        std::cout << failureText(out);
+}
+
+void writeRunJunit(const Options &o, const std::vector<ScenarioResult> &outcomes)
+{
+    std::vector<JunitCase> cases;
+    for (const ScenarioResult &out : outcomes) {
+        JunitCase c;
+        c.classname = "vss-sim.run";
+        c.name = out.name;
+        c.file = out.path;
+        c.seconds = out.wallMs / 1000;
+        if (out.end != TaskEnd::Done) {
+            const bool timedOut = out.end == TaskEnd::TimedOut;
+            c.result = timedOut ? JunitCase::Result::Error : JunitCase::Result::Skipped;
+            c.type = timedOut ? "TIMEOUT" : "NOT-RUN";
+            c.seconds = timedOut ? o.timeout : 0;
+            c.message = unfinishedText(o, out);
+        } else if (!out.report) {
+            c.result = JunitCase::Result::Error;
+            c.type = "BAD";
+            c.message = "the scenario cannot be loaded";
+            for (const ScenarioError &e : out.errors)
+                c.body += e.format() + "\n";
+        } else if (!out.passed()) {
+            c.result = JunitCase::Result::Failure;
+            c.type = "verdict";
+            c.message = fmt::format("{} of {} expectations failed", out.report->failures.size(),
+                                    out.report->expectationsChecked);
+            c.body = failureText(out);
+        }
+        cases.push_back(std::move(c));
+    }
+    writeJunit(o.junit, "vss-sim run", cases);
 }
 
 std::string outcomeJson(const ScenarioResult &out)
@@ -386,53 +456,126 @@ std::string outcomeJson(const ScenarioResult &out)
     return j + '}';
 }
 
+/// One scenario's run, on a worker thread: nothing here prints or touches what another run uses.
+bool runOne(const Options &o, const std::optional<std::uint64_t> &seed, ScenarioResult &out)
+{
+    if (!out.scenario)
+        return false;
+    try {
+        const Scenario &sc = *out.scenario;
+        const RunOptions options{seed};
+        g_log->info("running {} with seed {}", out.path, effectiveSeed(sc, options));
+        const auto start = std::chrono::steady_clock::now();
+        out.report = runScenario(sc, options);
+        out.wallMs = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+        // A real-clock run depends on wall-clock timing by design; comparing two would only flag that.
+        if (o.checkDeterminism && !sc.realTime)
+            out.secondHash = runScenario(sc, options).traceHash;
+        checkGolden(o, out, out.goldenIndex);
+    } catch (...) {
+        out.error = std::current_exception();
+        return false;
+    }
+    return out.passed();
+}
+
 int cmdRun(const Options &o)
 {
     const std::optional<std::uint64_t> seed = seedOption(o);
-    if (!o.goldens.empty() && o.goldens.size() != o.files.size())
-        throw UsageError(fmt::format("--golden is given once per FILE, in order ({} files, {} --golden)",
-                                     o.files.size(), o.goldens.size()));
-    const bool progress = !o.json && o.files.size() > 1 && isatty(STDERR_FILENO);
-    std::vector<ScenarioResult> outcomes;
-    std::string traces;
-    for (std::size_t i = 0; i < o.files.size(); ++i) {
-        ScenarioResult out;
-        out.path = o.files[i];
-        g_inFlight = {out.path, seed};
-        if (progress)
-            std::cerr << fmt::format("\r\x1b[K[{}/{}] {}", i + 1, o.files.size(), out.path) << std::flush;
-        std::optional<Scenario> sc = load(out.path, &out.errors);
-        if (!sc) {
-            outcomes.push_back(std::move(out));
-            continue;
-        }
-        const RunOptions options{seed};
-        g_inFlight.seed = effectiveSeed(*sc, options);
-        g_log->info("running {} with seed {}", out.path, *g_inFlight.seed);
-        const auto start = std::chrono::steady_clock::now();
-        out.report = runScenario(*sc, options);
-        out.wallMs = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
-        // A real-clock run depends on wall-clock timing by design; comparing two would only flag that.
-        if (o.checkDeterminism && sc->realTime)
-            std::cerr << fmt::format("{}: determinism check skipped: clock = \"real\"\n", out.path);
-        else if (o.checkDeterminism)
-            out.secondHash = runScenario(*sc, options).traceHash;
-        checkGolden(o, out, i);
-        traces += out.report->jsonTrace;
-        if (progress)
-            std::cerr << "\r\x1b[K" << std::flush;
-        if (!o.json)
-            printOutcome(o, out);
-        outcomes.push_back(std::move(out));
+    std::vector<std::string> files;
+    try {
+        files = expandScenarioPaths(o.files);
+    } catch (const std::invalid_argument &e) {
+        throw UsageError(e.what());
     }
+    if (!o.goldens.empty() && o.goldens.size() != files.size())
+        throw UsageError(fmt::format("--golden is given once per scenario file, in order ({} files, {} --golden)",
+                                     files.size(), o.goldens.size()));
+    std::vector<std::string> names;
+    std::vector<ScenarioResult> all(files.size());
+    for (std::size_t i = 0; i < files.size(); ++i) {
+        ScenarioResult &out = all[i];
+        out.path = files[i];
+        out.goldenIndex = i;
+        out.scenario = load(out.path, &out.errors);
+        out.name = out.scenario ? out.scenario->name : std::filesystem::path(out.path).stem().string();
+        names.push_back(out.name);
+    }
+    std::vector<std::size_t> selected;
+    try {
+        selected = selectScenarios(names, o.selection);
+    } catch (const std::invalid_argument &e) {
+        throw UsageError(e.what());
+    }
+    std::vector<ScenarioResult> outcomes;
+    for (std::size_t i : selected)
+        outcomes.push_back(std::move(all[i]));
+    if (o.selection.list) {
+        for (const ScenarioResult &out : outcomes)
+            std::cout << out.path << '\n';
+        return ExitOk;
+    }
+    for (const ScenarioResult &out : outcomes)
+        if (out.scenario && o.checkDeterminism && out.scenario->realTime)
+            std::cerr << fmt::format("{}: determinism check skipped: clock = \"real\"\n", out.path);
+
+    // Results print in input order whatever order the runs end in, so CI logs compare.
+    ProgressLine progress(o.json ? 0 : outcomes.size());
+    std::vector<bool> ended(outcomes.size());
+    std::size_t printed = 0, endedCount = 0;
+    // A run abandoned at its timeout goes on in its thread: it works on a copy and never hands it back.
+    std::mutex handBack;
+    std::vector<bool> abandoned(outcomes.size());
+    std::vector<std::string> pending;   // the progress line's names: outcomes[k] may be being handed back
+    for (const ScenarioResult &out : outcomes)
+        pending.push_back(out.name);
+    const bool allReturned = runPool(
+        outcomes.size(), PoolOptions{o.jobs, o.timeout, o.selection.failFast},
+        [&](std::size_t k) {
+            ScenarioResult copy = outcomes[k];
+            const bool ok = runOne(o, seed, copy);
+            const std::lock_guard lock(handBack);
+            if (!abandoned[k])
+                outcomes[k] = std::move(copy);
+            return ok;
+        },
+        [&](std::size_t k, TaskEnd how) {
+            if (how == TaskEnd::TimedOut) {
+                const std::lock_guard lock(handBack);
+                abandoned[k] = true;
+            }
+            outcomes[k].end = how;
+            ended[k] = true;
+            ++endedCount;
+            progress.clear();
+            for (; printed < outcomes.size() && ended[printed]; ++printed)
+                if (!o.json)
+                    printOutcome(o, outcomes[printed]);
+            if (printed < outcomes.size())
+                progress.show(endedCount, pending[printed]);
+        });
+    progress.clear();
+    for (const ScenarioResult &out : outcomes)
+        if (out.error) {
+            g_inFlight = {out.path, out.scenario ? std::optional(effectiveSeed(*out.scenario, RunOptions{seed})) : seed};
+            std::rethrow_exception(out.error);
+        }
+    std::string traces;
+    for (const ScenarioResult &out : outcomes)
+        if (out.report)
+            traces += out.report->jsonTrace;
     g_inFlight = {};
     if (!o.trace.empty())
         writeFile(o.trace, traces);
 
-    std::size_t passed = 0, failed = 0, invalid = 0;
+    std::size_t passed = 0, failed = 0, invalid = 0, timedOut = 0, notRun = 0;
     bool nondeterministic = false;
     for (const ScenarioResult &out : outcomes) {
-        if (!out.report)
+        if (out.end == TaskEnd::TimedOut)
+            ++timedOut;
+        else if (out.end == TaskEnd::NotRun)
+            ++notRun;
+        else if (!out.report)
             ++invalid;
         else if (out.passed())
             ++passed;
@@ -444,24 +587,44 @@ int cmdRun(const Options &o)
         std::vector<const ScenarioResult *> ran, bad;
         for (const ScenarioResult &out : outcomes)
             (out.report ? ran : bad).push_back(&out);
-        std::cout << fmt::format("{{\"schema\":1,\"seed\":{},\"scenarios\":{},\"invalid\":{},\"passed\":{},\"failed\":{}}}\n",
+        std::vector<const ScenarioResult *> unfinished;
+        for (const ScenarioResult &out : outcomes)
+            if (out.end != TaskEnd::Done)
+                unfinished.push_back(&out);
+        std::erase_if(bad, [](const ScenarioResult *out) { return out->end != TaskEnd::Done; });
+        std::cout << fmt::format("{{\"schema\":1,\"seed\":{},\"scenarios\":{},\"invalid\":{},\"unfinished\":{},"
+                                 "\"passed\":{},\"failed\":{}}}\n",
                                  jseed(seed), jarray(ran, [](const ScenarioResult *out) { return outcomeJson(*out); }),
                                  jarray(bad,
                                         [](const ScenarioResult *out) {
                                             return fmt::format("{{\"path\":{},\"errors\":{}}}", jstr(out->path),
                                                                jarray(out->errors, errorJson));
                                         }),
-                                 passed, failed);
+                                 jarray(unfinished,
+                                        [](const ScenarioResult *out) {
+                                            return fmt::format("{{\"path\":{},\"name\":{},\"outcome\":{}}}",
+                                                               jstr(out->path), jstr(out->name),
+                                                               out->end == TaskEnd::TimedOut ? "\"TIMEOUT\""
+                                                                                             : "\"NOT-RUN\"");
+                                        }),
+                                 passed, failed + timedOut);
     } else {
         std::cout << fmt::format("{} passed, {} failed", passed, failed)
-                  << (invalid ? fmt::format(", {} not loaded", invalid) : std::string()) << '\n';
+                  << (timedOut ? fmt::format(", {} timed out", timedOut) : std::string())
+                  << (invalid ? fmt::format(", {} not loaded", invalid) : std::string())
+                  << (notRun ? fmt::format(", {} not run (--fail-fast)", notRun) : std::string()) << '\n';
     }
+    if (!o.junit.empty())
+        writeRunJunit(o, outcomes);
     // The most serious verdict wins: a simulator bug hides nothing, a broken file stops a CI gate.
-    if (nondeterministic)
-        return ExitInternal;
-    if (invalid)
-        return ExitBadScenario;
-    return failed ? ExitFailed : ExitOk;
+    const int code = nondeterministic ? ExitInternal : invalid ? ExitBadScenario : failed || timedOut ? ExitFailed : ExitOk;
+    if (!allReturned) {
+        // An abandoned run still uses this frame and the simulator's objects: end here, output flushed.
+        std::cout.flush();
+        std::cerr.flush();
+        std::_Exit(code);
+    }
+    return code;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -965,7 +1128,7 @@ void addListing(CLI::App &c, Options &o)
 const Command kCommands[] = {
     {"run", "run scenarios, check expectations and golden traces",
      [](CLI::App &c, Options &o) {
-         c.add_option("FILE", o.files, "scenario files (.toml)")->required();
+         c.add_option("FILE", o.files, "scenario files (.toml) or directories (their *.toml, sorted)")->required();
          addSeed(c, o);
          c.add_option("--trace", o.trace, "write the JSON-lines trace here (concatenated for several files)");
          c.add_option("--golden", o.goldens, "golden trace to compare with, once per FILE in order")
@@ -973,6 +1136,14 @@ const Command kCommands[] = {
          c.add_flag("--update-golden", o.updateGolden, "rewrite the golden traces (default path: FILE with .trace)");
          c.add_flag("--check-determinism", o.checkDeterminism, "run twice and compare trace hashes (mismatch: exit 70)");
          c.add_flag("-q,--quiet", o.quiet, "print only failures and the total");
+         c.add_option("--junit", o.junit, "write JUnit XML here, one test case per scenario");
+         c.add_option("--jobs,-j", o.jobs, "scenarios at once, in threads (default: the number of cores); results "
+                                          "print in input order")
+             ->check(CLI::Range(1u, 1024u));
+         c.add_option("--timeout", o.timeout, "seconds of wall time a scenario may take (default 120), also with "
+                                              "clock = \"real\"; past it: TIMEOUT")
+             ->check(CLI::Range(0.001, 86400.0));
+         addSelectionOptions(c, o.selection);
      },
      cmdRun},
     {"validate", "parse and check scenario files without running them",

@@ -52,8 +52,10 @@ spdlog::level::level_enum levelFor(const std::string &name)
 
 std::shared_ptr<spdlog::logger> makeLogger(const std::string &name, const Clock *clock)
 {
-    static auto sink = std::make_shared<spdlog::sinks::stderr_sink_mt>();
-    auto log = std::make_shared<spdlog::logger>(name, sink);
+    // A sink of its own: set_formatter sets the sink's, and a shared one would stamp every logger with the
+    // clock of the newest service, freed while another (or a parallel `vss-sim run` thread) still logs.
+    // The _mt console sinks share one console mutex, so lines do not interleave.
+    auto log = std::make_shared<spdlog::logger>(name, std::make_shared<spdlog::sinks::stderr_sink_mt>());
     auto formatter = std::make_unique<spdlog::pattern_formatter>();
     formatter->add_flag<SimTimeFlag>('*', clock).set_pattern("[%*] [%n] [%l] %v");
     log->set_formatter(std::move(formatter));

@@ -1613,8 +1613,66 @@ private:
                 sc_.context = *c;
     }
 
+    /// `[[step]]` with `repeat = N` (and `every = T`): the steps of its `[[step.steps]]` N times over, each
+    /// attempt after a Sleep of T, every label suffixed `#k` so that an expectation can name one attempt.
+    /// It expands here, so the runner, the label checks and every tool see plain steps.
+    void parseRepeat(const toml::table &t)
+    {
+        static constexpr std::array<std::string_view, 4> kKeys{"repeat", "every", "label", "steps"};
+        if (const toml::node *n = find(t, "call")) {
+            fail(*n, "a [[step]] with 'repeat' is a block: put its calls in [[step.steps]] tables below it");
+            return;
+        }
+        checkKeys(t, kKeys, "a repeated [[step]] block");
+        std::optional<std::int64_t> times;
+        if (required(t, "repeat", "a [[step]] with [[step.steps]]"))
+            times = integer(t, "repeat", 1, 1000);
+        const std::optional<SimDuration> every = duration(t, "every");
+        std::string label = "repeat";
+        if (const toml::node *n = find(t, "label"))
+            if (auto l = stringOf(*n, "label")) {
+                if (l->empty())
+                    fail(*n, "'label' must not be empty: an empty 'after' means the end of the run");
+                else
+                    label = *l;
+            }
+        const std::vector<const toml::table *> inner = tables(t, "steps", "[[step.steps]]");
+        if (inner.empty() && !find(t, "steps"))
+            fail(t, "a [[step]] with 'repeat' repeats the steps of its [[step.steps]] tables: add them");
+        const std::size_t first = sc_.steps.size();
+        for (const toml::table *s : inner) {
+            if (find(*s, "repeat") || find(*s, "steps"))
+                fail(*s, "a repeated block cannot hold another: write the inner repetition out, or repeat the outer "
+                         "block more often");
+            else
+                parseStep(*s);
+        }
+        const std::vector<Step> body(sc_.steps.begin() + static_cast<std::ptrdiff_t>(first), sc_.steps.end());
+        sc_.steps.resize(first);
+        if (!times)
+            return;
+        for (std::int64_t attempt = 1; attempt <= *times; ++attempt) {
+            if (every) {
+                Step wait;
+                wait.call = "Sleep";
+                wait.label = fmt::format("{}#{}", label, attempt);
+                wait.duration = every;
+                wait.pos = posOf(*find(t, "every"));
+                sc_.steps.push_back(std::move(wait));
+            }
+            for (Step s : body) {
+                s.label += fmt::format("#{}", attempt);
+                sc_.steps.push_back(std::move(s));
+            }
+        }
+    }
+
     void parseStep(const toml::table &t)
     {
+        if (find(t, "repeat") || find(t, "steps")) {
+            parseRepeat(t);
+            return;
+        }
         static constexpr std::array<std::string_view, 14> kKeys{
             "call", "label", "volume", "writer", "writers", "expect", "duration", "context", "select_components",
             "bootable", "backup_type", "succeeded", "restore_status", "async"};
