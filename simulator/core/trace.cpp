@@ -66,6 +66,85 @@ void jsonString(std::string &out, std::string_view s)
 
 } // namespace
 
+void appendJsonLine(std::string &out, const TraceRecord &r)
+{
+    out += fmt::format("{{\"t_ns\":{},\"kind\":\"{}\",\"actor\":", r.at.count(), traceKindName(r.kind));
+    jsonString(out, r.actor);
+    out += ",\"what\":";
+    jsonString(out, r.what);
+    if (r.session)
+        out += fmt::format(",\"session\":{}", r.session);
+    if (r.kind == TraceKind::State)
+        out += fmt::format(",\"from\":\"{}\",\"to\":\"{}\"",
+                           r.fromNoRecord ? std::string_view("none") : writerStateName(r.from), writerStateName(r.to));
+    if (r.kind != TraceKind::Deliver)
+        out += fmt::format(",\"hr\":\"{}\"", hrText(r.hr));
+    if (!r.detail.empty()) {
+        out += ",\"detail\":";
+        jsonString(out, r.detail);
+    }
+    out += "}\n";
+}
+
+namespace {
+
+/// FNV-1a over the bytes of one value.
+template <class T>
+void mixValue(std::uint64_t &h, const T &value) noexcept
+{
+    const auto *bytes = reinterpret_cast<const unsigned char *>(&value);
+    for (std::size_t i = 0; i < sizeof value; ++i) {
+        h ^= bytes[i];
+        h *= 0x100000001b3ULL;
+    }
+}
+
+void mixText(std::uint64_t &h, std::string_view s) noexcept
+{
+    mixValue(h, s.size());
+    for (unsigned char c : s) {
+        h ^= c;
+        h *= 0x100000001b3ULL;
+    }
+}
+
+} // namespace
+
+void Trace::add(TraceRecord r)
+{
+    mixValue(hash_, r.at.count());
+    mixValue(hash_, r.kind);
+    mixText(hash_, r.actor);
+    mixText(hash_, r.what);
+    mixValue(hash_, r.input);
+    mixValue(hash_, r.from);
+    mixValue(hash_, r.to);
+    mixValue(hash_, r.fromNoRecord);
+    mixValue(hash_, r.hr);
+    mixValue(hash_, r.session);
+    mixText(hash_, r.detail);
+    if (sink_) {
+        std::string line;
+        appendJsonLine(line, r);
+        std::fwrite(line.data(), 1, line.size(), sink_.get());
+    }
+    if (keep_)
+        records_.push_back(std::move(r));
+}
+
+void Trace::keepRecords(bool keep)
+{
+    keep_ = keep;
+    if (!keep)
+        std::vector<TraceRecord>().swap(records_);
+}
+
+void Trace::clear()
+{
+    records_.clear();
+    hash_ = kHashBasis;
+}
+
 std::string Trace::golden() const
 {
     std::string out;
@@ -82,38 +161,9 @@ std::string Trace::golden() const
 std::string Trace::jsonLines() const
 {
     std::string out;
-    for (const TraceRecord &r : records_) {
-        out += fmt::format("{{\"t_ns\":{},\"kind\":\"{}\",\"actor\":", r.at.count(), traceKindName(r.kind));
-        jsonString(out, r.actor);
-        out += ",\"what\":";
-        jsonString(out, r.what);
-        if (r.session)
-            out += fmt::format(",\"session\":{}", r.session);
-        if (r.kind == TraceKind::State)
-            out += fmt::format(",\"from\":\"{}\",\"to\":\"{}\"",
-                               r.fromNoRecord ? std::string_view("none") : writerStateName(r.from), writerStateName(r.to));
-        if (r.kind != TraceKind::Deliver)
-            out += fmt::format(",\"hr\":\"{}\"", hrText(r.hr));
-        if (!r.detail.empty()) {
-            out += ",\"detail\":";
-            jsonString(out, r.detail);
-        }
-        out += "}\n";
-    }
+    for (const TraceRecord &r : records_)
+        appendJsonLine(out, r);
     return out;
-}
-
-std::uint64_t Trace::hash() const
-{
-    std::uint64_t h = 0xcbf29ce484222325ULL;
-    auto mix = [&h](std::string_view s) {
-        for (unsigned char c : s) {
-            h ^= c;
-            h *= 0x100000001b3ULL;
-        }
-    };
-    mix(jsonLines());
-    return h;
 }
 
 } // namespace vsssim

@@ -134,6 +134,29 @@ int failedVerdictStatus()
     return static_cast<int>(code);
 }
 
+/// VSSSIM_TRACE, opened once a process: every simulation the process makes streams its records there
+/// as they happen, so the file is complete however long the program runs and nothing is held for it.
+const TraceSink &traceSink()
+{
+    static const TraceSink sink = []() -> TraceSink {
+        const char *path = std::getenv("VSSSIM_TRACE");
+        if (!path || !*path)
+            return nullptr;
+        if (std::FILE *f = std::fopen(path, "w"))
+            return TraceSink(f, [](std::FILE *file) { std::fclose(file); });
+        std::fprintf(stderr, "vss-sim: VSSSIM_TRACE=%s: cannot write: %s\n", path, std::strerror(errno));
+        return nullptr;
+    }();
+    return sink;
+}
+
+/// Events a scenario's expectations list are read back from the kept trace; otherwise nothing is kept.
+bool expectsEvents(const Scenario &scenario)
+{
+    return std::any_of(scenario.expectations.begin(), scenario.expectations.end(),
+                       [](const Expectation &e) { return !e.events.empty(); });
+}
+
 void writeFile(const char *path, const std::string &text, const char *variable)
 {
     if (std::FILE *f = std::fopen(path, "w")) {
@@ -144,8 +167,7 @@ void writeFile(const char *path, const std::string &text, const char *variable)
     std::fprintf(stderr, "vss-sim: %s=%s: cannot write: %s\n", variable, path, std::strerror(errno));
 }
 
-/// At exit: the verdict on stderr (and VSSSIM_VERDICT), VSSSIM_TRACE gets the trace as JSON lines,
-/// and a failed verdict turns a successful exit into a failed one.
+/// At exit: the verdict on stderr (and VSSSIM_VERDICT), the VSSSIM_TRACE stream flushed, and a failed verdict turns a successful exit into a failed one.
 void reportAtExit(int status)
 {
     const std::optional<Verdict> verdict = finishUnderTest();
@@ -155,11 +177,8 @@ void reportAtExit(int status)
     const int finalStatus = verdict->held() || status != 0 ? status : failedVerdictStatus();
     if (const char *path = std::getenv("VSSSIM_VERDICT"); path && *path)
         writeFile(path, verdictJson(*verdict, status, finalStatus), "VSSSIM_VERDICT");
-    if (const char *path = std::getenv("VSSSIM_TRACE"); path && *path) {
-        auto service = Service::current();
-        auto lock = service->lock();
-        writeFile(path, service->trace().jsonLines(), "VSSSIM_TRACE");
-    }
+    if (const TraceSink &sink = traceSink())
+        std::fflush(sink.get());
     if (finalStatus != status)
         exitProcessNow(finalStatus);
 }
@@ -182,6 +201,8 @@ std::shared_ptr<Service> serviceUnderTest(Scenario scenario)
         t->scenario.expectations.clear();
     }
     t->service = buildService(t->scenario, seed);
+    t->service->trace().keepRecords(expectsEvents(t->scenario));
+    t->service->trace().streamTo(traceSink());
     t->checker = std::make_unique<ExpectationChecker>(t->scenario, *t->service);
     UnderTest *raw = t.get();
     t->service->setCallObserver([raw](std::string_view label, HRESULT result, Session &session) {
@@ -260,7 +281,10 @@ std::shared_ptr<Service> makeDefaultService()
     }
     ServiceOptions options;
     options.seed = seed;
-    return std::make_shared<Service>(std::move(options));
+    options.keepTrace = false;
+    auto service = std::make_shared<Service>(std::move(options));
+    service->trace().streamTo(traceSink());
+    return service;
 }
 
 } // namespace vsssim

@@ -54,6 +54,7 @@ Service::Service(ServiceOptions options)
       rng_(options_.seed),
       log_(makeLogger("service", clock_.get()))
 {
+    trace_.keepRecords(options_.keepTrace);
     // Volume GUID names come from the seed too, so a run is reproducible from the seed alone.
     for (const wchar_t *letter : {L"C:\\", L"D:\\", L"E:\\"}) {
         Volume v;

@@ -36,6 +36,9 @@ struct ServiceOptions {
     std::vector<std::string> profiles{"win-client"};
     ServiceSettings settings;
     ProviderSettings provider;
+    /** \brief Keep the trace's records in memory (tests, the scenario runner's golden traces); a
+     *  requester process's default service turns it off and keeps only the hash. */
+    bool keepTrace = true;
 };
 
 /// A requester mistake (field-scenarios.md M1..M17), recorded with the virtual time it happened.
