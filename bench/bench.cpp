@@ -87,8 +87,8 @@ void readStatuses(IVssBackupComponents *b)
     }
 }
 
-/// One full backup through the public API, as the README's requester does it, statuses read twice.
-void backupLifecycle()
+/// A requester through DoSnapshotSet and a completed GatherWriterStatus, as the README's does it.
+IVssBackupComponents *snapshotTaken()
 {
     IVssBackupComponents *b = nullptr;
     IVssAsync *a = nullptr;
@@ -102,6 +102,14 @@ void backupLifecycle()
     waitFor(b->PrepareForBackup(&a), &a, "PrepareForBackup");
     waitFor(b->DoSnapshotSet(&a), &a, "DoSnapshotSet");
     waitFor(b->GatherWriterStatus(&a), &a, "GatherWriterStatus");
+    return b;
+}
+
+/// One full backup through the public API, statuses read after the snapshot and after BackupComplete.
+void backupLifecycle()
+{
+    IVssAsync *a = nullptr;
+    IVssBackupComponents *b = snapshotTaken();
     readStatuses(b);
     check(b->FreeWriterStatus(), "FreeWriterStatus");
     waitFor(b->BackupComplete(&a), &a, "BackupComplete");
@@ -109,6 +117,22 @@ void backupLifecycle()
     readStatuses(b);
     check(b->FreeWriterStatus(), "FreeWriterStatus");
     b->Release();
+}
+
+/// `calls` GetWriterStatusEx calls cycling over the n held entries, both strings freed after each.
+void readStatusesRepeatedly(IVssBackupComponents *b, UINT n, long calls)
+{
+    auto *ex3 = static_cast<IVssBackupComponentsEx3 *>(b);
+    for (long k = 0; k < calls; ++k) {
+        VSS_ID instance, cls;
+        BSTR name, message;
+        VSS_WRITER_STATE st;
+        HRESULT failure, application;
+        ex3->GetWriterStatusEx(static_cast<UINT>(k % n), &instance, &cls, &name, &st, &failure, &application, &message);
+        benchmark::DoNotOptimize(name);
+        SysFreeString(name);
+        SysFreeString(message);
+    }
 }
 
 /// The default machine of a requester process: Windows 10/11 client writers, nothing reads the trace.
@@ -219,17 +243,7 @@ void B2_status_read(benchmark::State &state)
         f.message = L"access denied on the log folder";
         w->faults.events.push_back(f);
     }
-    IVssBackupComponents *b = nullptr;
-    IVssAsync *a = nullptr;
-    check(CreateVssBackupComponents(&b), "CreateVssBackupComponents");
-    check(b->InitializeForBackup(), "InitializeForBackup");
-    waitFor(b->GatherWriterMetadata(&a), &a, "GatherWriterMetadata");
-    VSS_ID set, snapshot;
-    check(b->StartSnapshotSet(&set), "StartSnapshotSet");
-    check(b->AddToSnapshotSet(const_cast<VSS_PWSZ>(L"C:\\"), GUID_NULL, &snapshot), "AddToSnapshotSet");
-    waitFor(b->PrepareForBackup(&a), &a, "PrepareForBackup");
-    waitFor(b->DoSnapshotSet(&a), &a, "DoSnapshotSet");
-    waitFor(b->GatherWriterStatus(&a), &a, "GatherWriterStatus");
+    IVssBackupComponents *b = snapshotTaken();
     auto *ex3 = static_cast<IVssBackupComponentsEx3 *>(b);
     UINT n = 0;
     check(b->GetWriterStatusCount(&n), "GetWriterStatusCount");
@@ -248,17 +262,7 @@ void B2_status_read(benchmark::State &state)
     const long calls = gSizes.statusReads;
     for (auto _ : state) {
         const auto t0 = Clock::now();
-        for (long k = 0; k < calls; ++k) {
-            VSS_ID instance, cls;
-            BSTR name, message;
-            VSS_WRITER_STATE st;
-            HRESULT failure, application;
-            ex3->GetWriterStatusEx(static_cast<UINT>(k % n), &instance, &cls, &name, &st, &failure, &application,
-                                   &message);
-            benchmark::DoNotOptimize(name);
-            SysFreeString(name);
-            SysFreeString(message);
-        }
+        readStatusesRepeatedly(b, n, calls);
         const auto t1 = Clock::now();
         for (long k = 0; k < calls; ++k) {
             const FloorEntry &e = floor[static_cast<std::size_t>(k % n)];
@@ -445,18 +449,8 @@ void B6_rss_status_reads(benchmark::State &state)
         resetPeakRss();
         const double before = static_cast<double>(peakRss()) / (1 << 20);
         UINT n = 0;
-        b->GetWriterStatusCount(&n);
-        auto *ex3 = static_cast<IVssBackupComponentsEx3 *>(b);
-        for (long k = 0; k < gSizes.statusReads; ++k) {
-            VSS_ID instance, cls;
-            BSTR name, message;
-            VSS_WRITER_STATE st;
-            HRESULT failure, application;
-            ex3->GetWriterStatusEx(static_cast<UINT>(k % n), &instance, &cls, &name, &st, &failure, &application,
-                                   &message);
-            SysFreeString(name);
-            SysFreeString(message);
-        }
+        check(b->GetWriterStatusCount(&n), "GetWriterStatusCount");
+        readStatusesRepeatedly(b, n, gSizes.statusReads);
         const double after = static_cast<double>(peakRss()) / (1 << 20);
         b->Release();
         state.SetIterationTime(1);
@@ -465,7 +459,7 @@ void B6_rss_status_reads(benchmark::State &state)
     }
 }
 
-void registerAll(bool quick)
+void registerAll(bool quick, int repetitions)
 {
     if (quick) {
         gSizes.repetitions = 1;
@@ -475,7 +469,7 @@ void registerAll(bool quick)
         gSizes.rssStages = {5, 10};
         gSizes.statusReads = 1000;
     }
-    const int reps = gSizes.repetitions;
+    const int reps = repetitions > 0 ? repetitions : gSizes.repetitions;
     auto timed = [&](benchmark::internal::Benchmark *b) {
         b->UseManualTime()->Iterations(1)->Repetitions(reps)->ReportAggregatesOnly(reps > 1)->Unit(benchmark::kMicrosecond);
     };
@@ -497,6 +491,7 @@ int main(int argc, char **argv)
 {
     // Our own arguments first; the rest are Google Benchmark's (--benchmark_filter=B2 ...).
     bool quick = false;
+    int repetitions = 0;
     std::vector<char *> rest{argv[0]};
     for (int i = 1; i < argc; ++i) {
         const std::string a = argv[i];
@@ -504,20 +499,22 @@ int main(int argc, char **argv)
             quick = true;
         else if (a.rfind("--vss-sim=", 0) == 0)
             gSizes.vssSim = a.substr(10);
+        else if (a.rfind("--repetitions=", 0) == 0)
+            repetitions = std::stoi(a.substr(14));
         else if (a.rfind("--scenarios=", 0) == 0)
             gSizes.scenarios = a.substr(12);
         else
             rest.push_back(argv[i]);
     }
     if (gSizes.vssSim.empty() || gSizes.scenarios.empty()) {
-        std::fprintf(stderr, "usage: %s --vss-sim=PATH --scenarios=DIR [--quick] [benchmark options]\n", argv[0]);
+        std::fprintf(stderr, "usage: %s --vss-sim=PATH --scenarios=DIR [--quick] [--repetitions=N] [benchmark options]\n", argv[0]);
         return 2;
     }
     // The library's scenarios warn about the requester mistakes they stage; the figures are the output here.
     setenv("SPDLOG_LEVEL", "off", 0);
     int n = static_cast<int>(rest.size());
     benchmark::Initialize(&n, rest.data());
-    registerAll(quick);
+    registerAll(quick, repetitions);
     try {
         benchmark::RunSpecifiedBenchmarks();
     } catch (const std::exception &e) {
