@@ -1,5 +1,7 @@
 #include "core/trace.h"
 
+#include <cstring>
+
 #include <fmt/format.h>
 
 #include "core/names.h"
@@ -88,23 +90,29 @@ void appendJsonLine(std::string &out, const TraceRecord &r)
 
 namespace {
 
-/// FNV-1a over the bytes of one value.
-template <class T>
-void mixValue(std::uint64_t &h, const T &value) noexcept
+// FNV-1a's step on 64-bit words rather than bytes: the hash only has to tell runs apart, and a
+// record is folded in at the cost of a few multiplications instead of one per byte.
+constexpr std::uint64_t kPrime = 0x100000001b3ULL;
+
+void mixWord(std::uint64_t &h, std::uint64_t v) noexcept
 {
-    const auto *bytes = reinterpret_cast<const unsigned char *>(&value);
-    for (std::size_t i = 0; i < sizeof value; ++i) {
-        h ^= bytes[i];
-        h *= 0x100000001b3ULL;
-    }
+    h = (h ^ v) * kPrime;
+    h ^= h >> 29;
 }
 
 void mixText(std::uint64_t &h, std::string_view s) noexcept
 {
-    mixValue(h, s.size());
-    for (unsigned char c : s) {
-        h ^= c;
-        h *= 0x100000001b3ULL;
+    mixWord(h, s.size());
+    std::size_t i = 0;
+    for (; i + 8 <= s.size(); i += 8) {
+        std::uint64_t w = 0;
+        std::memcpy(&w, s.data() + i, 8);
+        mixWord(h, w);
+    }
+    if (i < s.size()) {
+        std::uint64_t w = 0;
+        std::memcpy(&w, s.data() + i, s.size() - i);
+        mixWord(h, w);
     }
 }
 
@@ -112,16 +120,14 @@ void mixText(std::uint64_t &h, std::string_view s) noexcept
 
 void Trace::add(TraceRecord r)
 {
-    mixValue(hash_, r.at.count());
-    mixValue(hash_, r.kind);
+    mixWord(hash_, static_cast<std::uint64_t>(r.at.count()));
+    mixWord(hash_, static_cast<std::uint64_t>(r.kind) | static_cast<std::uint64_t>(r.input) << 8 |
+                       static_cast<std::uint64_t>(r.fromNoRecord) << 16 | static_cast<std::uint64_t>(r.session) << 32);
+    mixWord(hash_, static_cast<std::uint64_t>(static_cast<std::uint32_t>(r.from)) |
+                       static_cast<std::uint64_t>(static_cast<std::uint32_t>(r.to)) << 32);
+    mixWord(hash_, static_cast<std::uint32_t>(r.hr));
     mixText(hash_, r.actor);
     mixText(hash_, r.what);
-    mixValue(hash_, r.input);
-    mixValue(hash_, r.from);
-    mixValue(hash_, r.to);
-    mixValue(hash_, r.fromNoRecord);
-    mixValue(hash_, r.hr);
-    mixValue(hash_, r.session);
     mixText(hash_, r.detail);
     if (sink_) {
         std::string line;

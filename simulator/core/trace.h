@@ -69,8 +69,8 @@ public:
     std::string golden() const;
     /** \brief Every kept record as one JSON object per line. */
     std::string jsonLines() const;
-    /** \brief FNV-1a of every record's fields since the start or clear(), kept or not: two runs with one
-     *  seed must agree. */
+    /** \brief A running hash of every record's fields since the start or clear(), kept or not: two
+     *  runs with one seed must agree. */
     std::uint64_t hash() const noexcept { return hash_; }
 
 private:

@@ -123,11 +123,22 @@ public:
         HRESULT lastFailure = S_OK;
         HRESULT lastApplication = S_OK;
         std::wstring lastMessage;
+        TimerId reclaim;   ///< R10's two-day timer, cancelled when the slot is freed
     };
     /** \brief Take a slot of `w` for a session; -1 when none is free (P0, RS0). */
     int takeSlot(WriterEntry &w, std::uint32_t session, bool restore, const VSS_ID &setId);
+    /** \brief Free a slot; its index then serves the next takeSlot. */
     void freeSlot(int index);
     Slot &slot(int index) { return slots_[static_cast<std::size_t>(index)]; }
+    /** \brief The slot at `index` while `session` holds it for writer `writerUid`; nullptr once it was
+     *  freed or reclaimed (the index may serve another session by then). */
+    Slot *heldSlot(int index, std::uint32_t session, std::uint32_t writerUid) noexcept
+    {
+        if (index < 0 || static_cast<std::size_t>(index) >= slots_.size())
+            return nullptr;
+        Slot &s = slots_[static_cast<std::size_t>(index)];
+        return s.held && s.session == session && s.writerUid == writerUid ? &s : nullptr;
+    }
 
     // ---- sessions ----
     std::uint32_t registerSession(Session *s);
@@ -175,6 +186,7 @@ private:
     HRESULT notReadyHr_ = S_OK;
     std::vector<Session *> sessions_;
     std::vector<Slot> slots_;
+    std::vector<int> freeSlots_;
     std::uint32_t sessionCounter_ = 0;
     std::vector<Mistake> mistakes_;
     CallObserver observer_;

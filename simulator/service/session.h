@@ -5,13 +5,14 @@
 #include "private.h"
 
 #include <functional>
-#include <map>
 #include <memory>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "core/result.h"
+#include "core/scheduler.h"
 #include "service/model.h"
 #include "service/writer_registry.h"
 
@@ -40,6 +41,7 @@ struct SessionRecord {
     bool fatal = false;          ///< vetoed or hung: only Abort and BackupShutdown from now on (D2)
     bool frozen = false;         ///< Freeze delivered, Thaw not yet: the freeze window runs
     std::uint64_t freezeSerial = 0;
+    TimerId freezeWindow;        ///< R7's timer while the window runs, cancelled at Thaw or Abort
     bool gotPostSnapshot = false;
     int slotIndex = -1;          ///< the writer's session slot it holds (R10), in Service::slot()
     bool noSlot = false;         ///< P0 / RS0
@@ -175,10 +177,11 @@ private:
     // Event dispatch: deliver `event` to every recipient at this instant, apply each result when the
     // handler returns (or times out), then continue with `then` once the last one is in.
     void runPhase(Input event, std::vector<WriterEntry *> recipients, std::function<void(Phase &)> then);
-    void deliver(const std::shared_ptr<Phase> &phase, WriterEntry &w);
+    void deliver(const std::shared_ptr<Phase> &phase, std::size_t index, WriterEntry &w);
     void applyResult(WriterEntry &w, Input event, const EventCall &call, bool hung);
     void applyInput(WriterEntry &w, Input input, Outcome outcome, HRESULT setCode, const Failure *reported);
     void armFreezeWindow(WriterEntry &w);
+    void endFreezeWindow(SessionRecord &r);
     void logCallbackDenied(const WriterEntry &w);
 
     // DoSnapshotSet (behavior.md §10) as a chain of phases.
@@ -236,7 +239,7 @@ private:
     bool postRestored_ = false;
     bool released_ = false;
 
-    std::map<std::uint32_t, SessionRecord> records_;
+    std::unordered_map<std::uint32_t, SessionRecord> records_;   ///< by writer uid
     std::vector<WriterEntry *> prepareRecipients_;   ///< writers that got PrepareForBackup (BackupShutdown)
 
     std::optional<std::vector<StatusEntry>> status_;

@@ -83,6 +83,7 @@ public:
 
 private:
     std::vector<std::unique_ptr<WriterEntry>> writers_;
+    std::vector<WriterEntry *> byUid_{nullptr};   ///< uid -> entry: uids are dense and never reused
     std::uint32_t nextUid_ = 1;
 };
 
