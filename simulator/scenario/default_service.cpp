@@ -26,7 +26,7 @@ struct UnderTest {
     Scenario scenario;
     std::shared_ptr<Service> service;
     std::unique_ptr<ExpectationChecker> checker;
-    std::vector<StatusEntry> held;
+    Session::HeldStatus held;   ///< the last list a call left held, shared with its session
     bool finished = false;
     // What kind of requester the program is: a harness tells a backup scenario from a restore one.
     unsigned backups = 0;
@@ -69,7 +69,7 @@ std::optional<Verdict> finishUnderTest()
     UnderTest &t = *gUnderTest;
     auto lock = t.service->lock();
     if (!t.finished) {
-        t.checker->finish(t.held);
+        t.checker->finish(t.held ? *t.held : std::vector<StatusEntry>{});
         t.finished = true;
     }
     Verdict v{t.scenario.name, t.scenario.path, t.service->seed(), t.checker->checked(),
@@ -207,12 +207,13 @@ std::shared_ptr<Service> serviceUnderTest(Scenario scenario)
     UnderTest *raw = t.get();
     t->service->setCallObserver([raw](std::string_view label, HRESULT result, Session &session) {
         if (session.heldStatus())
-            raw->held = *session.heldStatus();
+            raw->held = session.heldStatus();
         if (SUCCEEDED(result) && label == "InitializeForBackup")
             ++raw->backups;
         if (SUCCEEDED(result) && label == "InitializeForRestore")
             ++raw->restores;
-        raw->checker->reached(std::string(label), result, raw->held);
+        static const std::vector<StatusEntry> none;
+        raw->checker->reached(std::string(label), result, raw->held ? *raw->held : none);
     });
     std::shared_ptr<Service> service = t->service;
     std::lock_guard guard(gUnderTestMutex);

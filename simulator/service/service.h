@@ -150,6 +150,7 @@ public:
     /// expectations are checked against when the requester is the program under test.
     using CallObserver = std::function<void(std::string_view label, HRESULT result, Session &session)>;
     void setCallObserver(CallObserver observer) { observer_ = std::move(observer); }
+    bool callObserved() const noexcept { return static_cast<bool>(observer_); }
     void notifyCall(std::string_view label, HRESULT result, Session &session)
     {
         if (observer_)

@@ -1152,7 +1152,10 @@ Result<AsyncPtr> Session::gatherWriterStatus()
     if (auto r = injected("GatherWriterStatus"); !r)
         return r.error();
     AsyncPtr op = startOp("GatherWriterStatus");
-    status_.reset();
+    {
+        std::lock_guard guard(statusMutex_);
+        status_.reset();
+    }
     SimDuration longest{0};
     for (const ListedWriter &l : listed_) {
         const WriterEntry &w = *l.writer;
@@ -1202,7 +1205,11 @@ Result<AsyncPtr> Session::gatherWriterStatus()
             for (std::size_t i = entries.size(); i > 1; --i)
                 std::swap(entries[i - 1], entries[self->service_->rng().below(i)]);
         }
-        self->status_ = std::move(entries);
+        {
+            auto held = std::make_shared<const std::vector<StatusEntry>>(std::move(entries));
+            std::lock_guard guard(self->statusMutex_);
+            self->status_ = std::move(held);
+        }
         self->releaseSlotsAfterGather();
         self->finishOp(op, VSS_S_ASYNC_FINISHED);
     });
@@ -1251,6 +1258,7 @@ Result<void> Session::freeWriterStatus()
         return badState("FreeWriterStatus: no status list held");
     if (auto r = injected("FreeWriterStatus"); !r)
         return r;
+    std::lock_guard guard(statusMutex_);
     status_.reset();
     return {};
 }

@@ -6,6 +6,7 @@
 
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <unordered_map>
@@ -119,8 +120,14 @@ public:
     Result<UINT> writerStatusCount() const;
     Result<const StatusEntry *> writerStatus(UINT index) const;
     Result<void> freeWriterStatus();
+    /// The held status list, shared: an observer keeps it without copying, a new gather replaces it.
+    using HeldStatus = std::shared_ptr<const std::vector<StatusEntry>>;
     /** \brief The held status list, if any, without the M11 report the status methods make. */
-    const std::optional<std::vector<StatusEntry>> &heldStatus() const noexcept { return status_; }
+    const HeldStatus &heldStatus() const noexcept { return status_; }
+    /** \brief Guards the held list for the status getters, which read it without the service lock. */
+    std::mutex &heldStatusMutex() const noexcept { return statusMutex_; }
+    /** \brief Initialized and holding a status list: the status getters' path that records nothing. */
+    bool holdsStatus() const noexcept { return initialized_ && status_ != nullptr; }
     Result<AsyncPtr> preRestore();
     Result<AsyncPtr> postRestore();
     Result<const ShadowCopy *> snapshotProperties(const VSS_ID &snapshotId) const;
@@ -242,7 +249,8 @@ private:
     std::unordered_map<std::uint32_t, SessionRecord> records_;   ///< by writer uid
     std::vector<WriterEntry *> prepareRecipients_;   ///< writers that got PrepareForBackup (BackupShutdown)
 
-    std::optional<std::vector<StatusEntry>> status_;
+    HeldStatus status_;
+    mutable std::mutex statusMutex_;
     std::vector<ComponentRecord> bcd_;
     std::uint64_t componentGeneration_ = 0;
 
