@@ -8,6 +8,9 @@
 #include <cstring>
 #include <cwchar>
 #include <limits>
+#include <memory>
+#include <mutex>
+#include <vector>
 
 #include <sys/mman.h>
 #include <unistd.h>
@@ -35,33 +38,111 @@ std::uint32_t cookieFor(const void *p) noexcept
 }
 
 // Live strings by origin, for liveBstrCount() and liveBstrOrigins(): a fixed open-addressed table of
-// the origin labels (string literals, a few dozen), each with an atomic count.
-struct OriginSlot {
-    std::atomic<const char *> origin{nullptr};
-    std::atomic<long> live{0};
-};
+// the origin labels (string literals, a few dozen), and per thread a count for each. Only its own
+// thread writes a count (plain loads and stores, no locked instruction); a string freed on another
+// thread than it was made on makes one count go up and another down, and the sum is right.
 constexpr std::uint32_t kOriginSlots = 256;
-OriginSlot gOrigins[kOriginSlots];
+std::atomic<const char *> gOrigins[kOriginSlots];
 const char *const kOverflowOrigin = "(other)";
+
+struct ThreadCounts;
+struct CountRegistry {
+    std::mutex mutex;
+    std::vector<ThreadCounts *> threads;
+    long retired[kOriginSlots] = {};   ///< what exited threads left
+};
+
+CountRegistry &countRegistry() noexcept
+{
+    // Never destroyed: a thread may end, or a static free its BSTR, after our statics are gone.
+    static CountRegistry *const instance = new CountRegistry;
+    return *instance;
+}
+
+struct ThreadCounts {
+    std::atomic<long> live[kOriginSlots] = {};
+
+    ThreadCounts()
+    {
+        CountRegistry &r = countRegistry();
+        std::lock_guard lock(r.mutex);
+        r.threads.push_back(this);
+    }
+    ~ThreadCounts()
+    {
+        CountRegistry &r = countRegistry();
+        std::lock_guard lock(r.mutex);
+        for (std::uint32_t i = 0; i < kOriginSlots; ++i)
+            r.retired[i] += live[i].load(std::memory_order_relaxed);
+        r.threads.erase(std::find(r.threads.begin(), r.threads.end(), this));
+    }
+    void add(std::uint32_t slot, long delta) noexcept
+    {
+        live[slot].store(live[slot].load(std::memory_order_relaxed) + delta, std::memory_order_relaxed);
+    }
+};
+
+// A plain pointer in static TLS: one load per use, where a thread_local object with a constructor
+// costs a call into the TLS machinery of a shared library on every access.
+__attribute__((tls_model("initial-exec"))) thread_local ThreadCounts *tCounts = nullptr;
+
+/// Hands the thread's counts back to the registry when the thread ends.
+struct ThreadCountsOwner {
+    std::unique_ptr<ThreadCounts> counts;
+    ~ThreadCountsOwner() { tCounts = nullptr; }
+};
+
+ThreadCounts &threadCounts()
+{
+    if (tCounts)
+        return *tCounts;
+    thread_local ThreadCountsOwner owner;
+    owner.counts = std::make_unique<ThreadCounts>();
+    tCounts = owner.counts.get();
+    return *tCounts;
+}
+
+void countLive(std::uint32_t slot, long delta) noexcept
+{
+    try {
+        threadCounts().add(slot, delta);
+    } catch (...) {
+        // No memory for a thread's counts: liveBstrCount() is off by this string, nothing else.
+    }
+}
+
+/// Live strings of each origin slot, summed over every thread.
+std::vector<long> liveByOrigin()
+{
+    CountRegistry &r = countRegistry();
+    std::lock_guard lock(r.mutex);
+    std::vector<long> total(r.retired, r.retired + kOriginSlots);
+    for (const ThreadCounts *t : r.threads)
+        for (std::uint32_t i = 0; i < kOriginSlots; ++i)
+            total[i] += t->live[i].load(std::memory_order_relaxed);
+    return total;
+}
 
 std::uint32_t originSlot(const char *origin) noexcept
 {
     if (!origin)
         origin = "";
     const auto h = static_cast<std::uint32_t>(reinterpret_cast<std::uintptr_t>(origin) >> 3);
-    for (std::uint32_t probe = 0; probe < kOriginSlots - 1; ++probe) {
-        const std::uint32_t i = 1 + (h + probe) % (kOriginSlots - 1);
-        const char *seen = gOrigins[i].origin.load(std::memory_order_acquire);
+    for (std::uint32_t probe = 0; probe < kOriginSlots; ++probe) {
+        const std::uint32_t i = (h + probe) & (kOriginSlots - 1);
+        if (i == 0)
+            continue;
+        const char *seen = gOrigins[i].load(std::memory_order_acquire);
         if (seen == origin)
             return i;
-        if (!seen && gOrigins[i].origin.compare_exchange_strong(seen, origin, std::memory_order_acq_rel))
+        if (!seen && gOrigins[i].compare_exchange_strong(seen, origin, std::memory_order_acq_rel))
             return i;
         if (seen == origin)
             return i;
     }
     // Slot 0 collects whatever does not fit; its label says so.
     const char *expected = nullptr;
-    gOrigins[0].origin.compare_exchange_strong(expected, kOverflowOrigin, std::memory_order_acq_rel);
+    gOrigins[0].compare_exchange_strong(expected, kOverflowOrigin, std::memory_order_acq_rel);
     return 0;
 }
 
@@ -96,10 +177,10 @@ __attribute__((no_sanitize("address"))) bool isLive(const void *ptr) noexcept
     const auto a = reinterpret_cast<std::uintptr_t>(ptr);
     if (!ptr || a % kAlignment != 0)
         return false;
-    static const std::uintptr_t page = static_cast<std::uintptr_t>(sysconf(_SC_PAGESIZE));
-    if (a % page == 0) {
+    if (a % 4096 == 0) {   // every page size is a multiple of 4 KiB
+        static const std::uintptr_t page = static_cast<std::uintptr_t>(sysconf(_SC_PAGESIZE));
         unsigned char resident = 0;
-        if (mincore(reinterpret_cast<void *>(a - page), page, &resident) != 0)
+        if (mincore(reinterpret_cast<void *>((a - 1) & ~(page - 1)), 1, &resident) != 0)   // the page of p-1
             return false;
     }
     std::uint32_t cookie = 0;
@@ -142,7 +223,7 @@ BSTR allocBytes(std::size_t byteLength, const void *content, const char *origin)
     std::memcpy(block, &slot, sizeof slot);
     std::memcpy(block + kHeaderBytes - kCookieOffset, &cookie, sizeof cookie);
     std::memcpy(block + kHeaderBytes - kLengthOffset, &prefix, sizeof prefix);
-    gOrigins[slot].live.fetch_add(1, std::memory_order_relaxed);
+    countLive(slot, 1);
     return bstr;
 }
 
@@ -167,7 +248,7 @@ void freeBstr(BSTR bstr) noexcept
     std::memcpy(block + kHeaderBytes - kCookieOffset, &freed, sizeof freed);   // a second free finds no cookie
     std::uint32_t slot = 0;
     std::memcpy(&slot, block, sizeof slot);
-    gOrigins[slot < kOriginSlots ? slot : 0].live.fetch_sub(1, std::memory_order_relaxed);
+    countLive(slot < kOriginSlots ? slot : 0, -1);
     std::free(block);
 }
 
@@ -206,18 +287,23 @@ BSTR allocBstrOrNull(const wchar_t *textOrNull, const char *origin) noexcept
 
 std::size_t liveBstrCount() noexcept
 {
-    long total = 0;
-    for (const OriginSlot &o : gOrigins)
-        total += o.live.load(std::memory_order_relaxed);
-    return static_cast<std::size_t>(total);
+    try {
+        long total = 0;
+        for (long n : liveByOrigin())
+            total += n;
+        return static_cast<std::size_t>(std::max(0L, total));
+    } catch (...) {
+        return 0;
+    }
 }
 
 std::vector<std::string> liveBstrOrigins()
 {
+    const std::vector<long> live = liveByOrigin();
     std::vector<std::string> origins;
-    for (const OriginSlot &o : gOrigins)
-        if (const char *label = o.origin.load(std::memory_order_acquire))
-            origins.insert(origins.end(), static_cast<std::size_t>(std::max(0L, o.live.load(std::memory_order_relaxed))), label);
+    for (std::uint32_t i = 0; i < kOriginSlots; ++i)
+        if (const char *label = gOrigins[i].load(std::memory_order_acquire))
+            origins.insert(origins.end(), static_cast<std::size_t>(std::max(0L, live[i])), label);
     return origins;
 }
 
