@@ -92,23 +92,25 @@ struct ThreadCountsOwner {
     ~ThreadCountsOwner() { tCounts = nullptr; }
 };
 
-ThreadCounts &threadCounts()
-{
-    if (tCounts)
-        return *tCounts;
-    thread_local ThreadCountsOwner owner;
-    owner.counts = std::make_unique<ThreadCounts>();
-    tCounts = owner.counts.get();
-    return *tCounts;
-}
-
-void countLive(std::uint32_t slot, long delta) noexcept
+/// The first string of a thread: its counts are made and registered.
+__attribute__((noinline)) void countLiveFirst(std::uint32_t slot, long delta) noexcept
 {
     try {
-        threadCounts().add(slot, delta);
+        thread_local ThreadCountsOwner owner;
+        owner.counts = std::make_unique<ThreadCounts>();
+        tCounts = owner.counts.get();
+        tCounts->add(slot, delta);
     } catch (...) {
         // No memory for a thread's counts: liveBstrCount() is off by this string, nothing else.
     }
+}
+
+inline void countLive(std::uint32_t slot, long delta) noexcept
+{
+    if (ThreadCounts *counts = tCounts) [[likely]]
+        counts->add(slot, delta);
+    else
+        countLiveFirst(slot, delta);
 }
 
 /// Live strings of each origin slot, summed over every thread.
