@@ -82,7 +82,9 @@ private:
 /// A writer that answered Identify in this session, with the metadata it declared then.
 struct ListedWriter {
     WriterEntry *writer;
-    WriterIdentity identity;
+    /// The writer's own: an entry's identity never changes once subscribed (a restart makes a new
+    /// entry), and entries live as long as the service, so a session's list shares it.
+    const WriterIdentity &identity;
     WriterMetadata metadata;
 };
 
