@@ -32,17 +32,18 @@ std::string narrow(std::wstring_view w)
 class ScriptedHandler final : public WriterHandler
 {
 public:
-    explicit ScriptedHandler(WriterMetadata metadata) : metadata_(std::move(metadata)) {}
+    explicit ScriptedHandler(WriterMetadata metadata)
+        : metadata_(std::make_shared<const WriterMetadata>(std::move(metadata))) {}
     // A scripted writer's own code always succeeds; what it does wrong comes from its WriterFaults,
     // which the service applies to every writer alike.
     void handle(EventCall &call) noexcept override
     {
-        if (call.event == Input::Identify && call.metadata)
-            *call.metadata = metadata_;
+        if (call.event == Input::Identify)
+            call.declared = metadata_;
     }
 
 private:
-    WriterMetadata metadata_;
+    std::shared_ptr<const WriterMetadata> metadata_;   ///< the same declaration every time: shared
 };
 
 } // namespace

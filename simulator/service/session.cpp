@@ -603,9 +603,14 @@ Result<AsyncPtr> Session::gatherWriterMetadata()
         // The list keeps subscription order (R3), whatever order the answers came back in; a writer
         // that returned false or never answered is absent from every list (R11, I2, I3).
         self->listed_.reserve(recipients.size());
-        for (std::size_t i = 0; i < recipients.size(); ++i)
-            if (phase.answered[i])
-                self->listed_.push_back(ListedWriter{recipients[i], recipients[i]->identity, std::move(phase.identified[i])});
+        for (std::size_t i = 0; i < recipients.size(); ++i) {
+            if (!phase.answered[i])
+                continue;
+            std::shared_ptr<const WriterMetadata> answer = std::move(phase.calls[i].declared);
+            if (!answer)
+                answer = std::make_shared<const WriterMetadata>(std::move(phase.identified[i]));
+            self->listed_.emplace_back(recipients[i], std::move(answer));
+        }
         self->metadataDone_ = true;
         const HRESULT fault = self->service_->injectedFault("GatherWriterMetadata", true);
         self->finishOp(op, fault != S_OK ? fault : VSS_S_ASYNC_FINISHED);

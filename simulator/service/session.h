@@ -81,11 +81,16 @@ private:
 
 /// A writer that answered Identify in this session, with the metadata it declared then.
 struct ListedWriter {
+    ListedWriter(WriterEntry *w, std::shared_ptr<const WriterMetadata> answer)
+        : writer(w), identity(w->identity), declared(std::move(answer)), metadata(*declared) {}
+
     WriterEntry *writer;
     /// The writer's own: an entry's identity never changes once subscribed (a restart makes a new
     /// entry), and entries live as long as the service, so a session's list shares it.
     const WriterIdentity &identity;
-    WriterMetadata metadata;
+    /// Its Identify answer; a scripted writer's is shared by every session that lists it.
+    std::shared_ptr<const WriterMetadata> declared;
+    const WriterMetadata &metadata;   ///< *declared, which a move of the entry does not move
 };
 
 class Session : public std::enable_shared_from_this<Session>

@@ -24,6 +24,9 @@ struct EventCall {
     Session *session = nullptr;
     WriterEntry *writer = nullptr;
     WriterMetadata *metadata = nullptr;   ///< Identify: the declaration to fill in
+    /// Identify, instead: a declaration the handler makes the same every time, handed over shared
+    /// rather than copied into every session's list (scripted writers).
+    std::shared_ptr<const WriterMetadata> declared;
     VSS_ID snapshotSetId{};               ///< GetCurrentSnapshotSetId / OnBackupShutdown's argument
 
     // What the handler did.
