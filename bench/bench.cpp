@@ -175,7 +175,12 @@ void installWriters(long n)
     Service::install(std::move(svc));
 }
 
-std::size_t heapInUse() { return mallinfo2().uordblks; }
+/// Bytes malloc has handed out and not had back, the large blocks it maps separately included.
+std::size_t heapInUse()
+{
+    const struct mallinfo2 m = mallinfo2();
+    return m.uordblks + m.hblkhd;
+}
 
 /// VmHWM, the peak resident set, in bytes; resetPeakRss() starts a new peak from the present.
 std::size_t peakRss()

@@ -1441,6 +1441,9 @@ void Session::release()
                 recipients.push_back(w);
         runPhase(Input::BackupShutdown, recipients, [](Phase &) {});
     }
+    // The final Release ends the session: handlers that answer at once return now, so nothing
+    // scheduled for this instant keeps the session and its records alive after the call.
+    service_->scheduler().runUntil(service_->now());
 }
 
 // ---------------------------------------------------------------------------------------------
