@@ -74,14 +74,14 @@ TEST_SUITE("scenario")
 
 TEST_CASE("the annotated example loads with every key in place")
 {
-    LoadResult r = loadScenarioFile(SCENARIOS_DIR "/example-annotated.toml");
+    LoadResult r = loadScenarioFile(SCENARIOS_DIR "/reference/example-annotated.toml");
     for (const ScenarioError &e : r.errors)
         INFO(e.format());
     REQUIRE(r.errors.empty());
     const Scenario &s = *r.scenario;
 
     // [scenario]
-    CHECK(s.path == SCENARIOS_DIR "/example-annotated.toml");
+    CHECK(s.path == SCENARIOS_DIR "/reference/example-annotated.toml");
     CHECK(s.name == "example-annotated");
     CHECK(s.description == "Every key of the scenario format, annotated.");
     CHECK(s.sources == std::vector<std::string>{"https://github.com/microsoft/CSS-Exchange/issues/2093",
@@ -273,7 +273,7 @@ TEST_CASE("the annotated example loads with every key in place")
     CHECK(s.expectations[3].events ==
           std::vector<std::string>{"Identify", "PrepareForBackup", "PrepareForSnapshot", "Freeze"});
     CHECK(s.expectations[3].mistakes == std::vector<std::string>{"M6", "M13"});
-    CHECK(s.expectations[3].pos.file == SCENARIOS_DIR "/example-annotated.toml");
+    CHECK(s.expectations[3].pos.file == SCENARIOS_DIR "/reference/example-annotated.toml");
 }
 
 TEST_CASE("a minimal scenario gets the documented defaults")
@@ -852,7 +852,7 @@ TEST_CASE("edit distance and did-you-mean")
 
 TEST_CASE("mangled variants of the example never crash the loader")
 {
-    const std::string example = readFile(SCENARIOS_DIR "/example-annotated.toml");
+    const std::string example = readFile(SCENARIOS_DIR "/reference/example-annotated.toml");
     REQUIRE_FALSE(example.empty());
     std::vector<std::size_t> lineStarts{0};
     for (std::size_t i = 0; i < example.size(); ++i)
@@ -911,7 +911,7 @@ TEST_CASE("scenarios/README.md documents every key of the annotated example")
 {
     const std::string readme = readFile(SCENARIOS_DIR "/README.md");
     REQUIRE_FALSE(readme.empty());
-    const std::string example = readFile(SCENARIOS_DIR "/example-annotated.toml");
+    const std::string example = readFile(SCENARIOS_DIR "/reference/example-annotated.toml");
     // Every "key =" at the start of a line (after indentation) is a key of the format.
     std::set<std::string> keys;
     std::istringstream lines(example);

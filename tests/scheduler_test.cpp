@@ -1,5 +1,8 @@
 #include <doctest/doctest.h>
 
+#include <algorithm>
+#include <memory>
+#include <utility>
 #include <vector>
 
 #include "core/clock.h"
@@ -52,6 +55,60 @@ TEST_CASE("ten virtual minutes cost no wall time: a million-second schedule drai
     }
     CHECK(ran == 1000);
     CHECK(clock.now() == std::chrono::seconds(999000));
+}
+
+TEST_CASE("a cancelled task never runs and what it captured goes at once; the others keep their order")
+{
+    VirtualClock clock;
+    Scheduler s(clock);
+    std::vector<int> order;
+    auto guarded = std::make_shared<int>(7);
+    std::weak_ptr<int> watch = guarded;
+    s.at(ms(10), [&] { order.push_back(1); });
+    const TimerId doomed = s.at(ms(20), [&order, held = std::move(guarded)] { order.push_back(*held); });
+    s.at(ms(20), [&] { order.push_back(2); });
+    s.at(ms(30), [&] { order.push_back(3); });
+    CHECK(s.pending() == 4);
+    s.cancel(doomed);
+    CHECK(watch.expired());
+    CHECK(s.pending() == 3);
+    s.cancel(doomed);      // twice: nothing
+    s.cancel(TimerId{});   // none: nothing
+    while (s.runOne()) {
+    }
+    CHECK(order == std::vector<int>{1, 2, 3});
+    // A cancelled slot is reused, and a stale id does not cancel its new task.
+    bool ran = false;
+    s.after(ms(5), [&] { ran = true; });
+    s.cancel(doomed);
+    CHECK(s.runOne());
+    CHECK(ran);
+}
+
+TEST_CASE("cancelling from the middle of a large heap keeps (deadline, sequence) order")
+{
+    VirtualClock clock;
+    Scheduler s(clock);
+    Rng rng(5);
+    std::vector<std::pair<SimTime, int>> expected;
+    std::vector<TimerId> ids;
+    std::vector<std::pair<SimTime, int>> ran;
+    for (int i = 0; i < 500; ++i) {
+        const SimTime at = ms(static_cast<long>(rng.below(50)));
+        ids.push_back(s.at(at, [&ran, at, i] { ran.emplace_back(at, i); }));
+        expected.emplace_back(at, i);
+    }
+    std::vector<std::pair<SimTime, int>> kept;
+    for (int i = 0; i < 500; ++i) {
+        if (i % 3 == 0)
+            s.cancel(ids[static_cast<std::size_t>(i)]);
+        else
+            kept.push_back(expected[static_cast<std::size_t>(i)]);
+    }
+    std::stable_sort(kept.begin(), kept.end(), [](const auto &a, const auto &b) { return a.first < b.first; });
+    while (s.runOne()) {
+    }
+    CHECK(ran == kept);
 }
 
 TEST_CASE("the past is not reachable: a deadline before now runs next")

@@ -264,6 +264,37 @@ TEST_CASE("R10: BackupComplete then a completed gather frees the slot; release a
     CHECK(writer(*svc, "System Writer").backupSlotsHeld == 1);  // a leftover
 }
 
+TEST_CASE("a finished backup leaves nothing scheduled: slot and freeze-window timers end with what they guard")
+{
+    auto svc = makeService();
+    std::weak_ptr<Session> session;
+    {
+        Requester r(svc);
+        session = r.s;
+        r.backupUpToPrepare();
+        r.snapshot();
+        r.complete();
+        r.gather();   // frees every slot (R10 a): their two-day timers go with them
+    }
+    // The final Release sends BackupShutdown and its instant handlers return within the call: the
+    // session dies with its last reference, and nothing stays scheduled.
+    CHECK(session.expired());
+    CHECK(svc->scheduler().pending() == 0);
+    CHECK(svc->now() < std::chrono::minutes(1));   // no timer was left to run out 60 s or 48 h later
+    // Slots are reused: a second backup takes the same entries instead of growing the table.
+    {
+        Requester r(svc);
+        r.backupUpToPrepare();
+        r.snapshot();
+        r.complete();
+        r.gather();
+        CHECK(writer(*svc, "System Writer").backupSlotsHeld == 0);
+    }
+    while (svc->scheduler().runOne()) {
+    }
+    CHECK(svc->scheduler().pending() == 0);
+}
+
 TEST_CASE("R10: a leftover slot is reclaimed after 2 virtual days with event 12289, in milliseconds")
 {
     auto svc = makeService();

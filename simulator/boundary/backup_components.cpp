@@ -233,6 +233,21 @@ HRESULT BackupComponents::locked(const char *method, Body &&body) noexcept
     });
 }
 
+template <class Body>
+HRESULT BackupComponents::readHeldStatus(const char *method, Body &&body) noexcept
+{
+    const HRESULT hr = guarded(method, [&]() -> HRESULT {
+        attachCurrentThread();
+        Service &service = session_->service();
+        if (service.callObserved() || !service.callFaults().empty())
+            return S_FALSE;
+        std::lock_guard guard(session_->heldStatusMutex());
+        return session_->holdsStatus() ? body() : S_FALSE;
+    });
+    // S_FALSE is no getter's result: it stands for "not a pure read", which the locked path decides.
+    return hr == S_FALSE ? locked(method, std::forward<Body>(body)) : hr;
+}
+
 HRESULT BackupComponents::QueryInterface(REFIID riid, void **ppvObject) noexcept
 {
     if (!ppvObject)
@@ -762,7 +777,7 @@ HRESULT BackupComponents::GatherWriterStatus(IVssAsync **pAsync) noexcept
 
 HRESULT BackupComponents::GetWriterStatusCount(UINT *pcWriters) noexcept
 {
-    return locked("IVssBackupComponents::GetWriterStatusCount", [&]() -> HRESULT {
+    return readHeldStatus("IVssBackupComponents::GetWriterStatusCount", [&]() -> HRESULT {
         if (!pcWriters)
             return E_INVALIDARG;
         auto r = session_->writerStatusCount();
@@ -788,9 +803,11 @@ HRESULT BackupComponents::statusEntry(const char *method, UINT iWriter, VSS_ID *
     if (!r)
         return r.hr();
     const StatusEntry &e = **r;
-    // §13.3 row 5: an allocation failure, real or injected, returns nothing at all.
-    if (HRESULT hr = session_->service().injectedFault(method, false); hr != S_OK)
-        return hr;
+    // §13.3 row 5: an allocation failure, real or injected, returns nothing at all. (With faults
+    // configured this runs under the service lock: readHeldStatus leaves such calls to locked().)
+    if (!session_->service().callFaults().empty())
+        if (HRESULT hr = session_->service().injectedFault(method, false); hr != S_OK)
+            return hr;
     BSTR name = allocBstr(e.name, method);
     if (!name)
         return E_OUTOFMEMORY;
@@ -819,7 +836,7 @@ HRESULT BackupComponents::statusEntry(const char *method, UINT iWriter, VSS_ID *
 HRESULT BackupComponents::GetWriterStatus(UINT iWriter, VSS_ID *pidInstance, VSS_ID *pidWriter, BSTR *pbstrWriter,
                                           VSS_WRITER_STATE *pnStatus, HRESULT *phResultFailure) noexcept
 {
-    return locked("IVssBackupComponents::GetWriterStatus", [&]() -> HRESULT {
+    return readHeldStatus("IVssBackupComponents::GetWriterStatus", [&]() -> HRESULT {
         if (!pidInstance || !pidWriter || !pbstrWriter || !pnStatus || !phResultFailure)
             return E_INVALIDARG;
         return statusEntry("GetWriterStatus", iWriter, pidInstance, pidWriter, pbstrWriter, pnStatus, phResultFailure,
@@ -831,7 +848,7 @@ HRESULT BackupComponents::GetWriterStatusEx(UINT iWriter, VSS_ID *pidInstance, V
                                             VSS_WRITER_STATE *pnStatus, HRESULT *phrFailureWriter,
                                             HRESULT *phrApplication, BSTR *pbstrApplicationMessage) noexcept
 {
-    return locked("IVssBackupComponentsEx3::GetWriterStatusEx", [&]() -> HRESULT {
+    return readHeldStatus("IVssBackupComponentsEx3::GetWriterStatusEx", [&]() -> HRESULT {
         // §13.4 rows 1 and 1a (D9): phrFailureWriter is required, the application pair is optional.
         if (!pidInstance || !pidWriter || !pbstrWriter || !pnStatus || !phrFailureWriter)
             return E_INVALIDARG;

@@ -147,6 +147,11 @@ private:
     /// guarded() + attachCurrentThread() + the service lock for the whole call.
     template <class Body>
     HRESULT locked(const char *method, Body &&body) noexcept;
+    /// A pure getter of the held status list. While the object holds one and no fault or observer
+    /// asks for the call, it reads the list under the object's own lock: no service lock, no trace
+    /// record. Anything else (M11, an injected fault, a requester under test) goes through locked().
+    template <class Body>
+    HRESULT readHeldStatus(const char *method, Body &&body) noexcept;
     /// The seven calls that start an operation: NULL check, start, hand out an IVssAsync.
     HRESULT startOperation(const char *method, IVssAsync **out, Result<AsyncPtr> (Session::*start)()) noexcept;
     HRESULT writerOverride(const VSS_ID &instanceId) const;

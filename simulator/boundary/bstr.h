@@ -1,4 +1,5 @@
-// BSTRs the library hands out, and the registry that tells them apart from memory it never allocated.
+// BSTRs the library hands out, each with a cookie in its header that tells it apart from memory the
+// library never allocated.
 #pragma once
 #include "private.h"
 
@@ -17,7 +18,7 @@ namespace vsssim {
 using ForeignBstrFreeHook = void (*)(const void *ptr) noexcept;
 
 /// A fresh BSTR holding text (embedded NULs kept), or NULL when memory runs out.
-/// origin labels the allocation in liveBstrOrigins(); the registry keeps the pointer, so pass a
+/// origin labels the allocation in liveBstrOrigins(); the origin table keeps the pointer, so pass a
 /// string literal such as "GetWriterStatusEx".
 BSTR allocBstr(std::wstring_view text, const char *origin) noexcept;
 

@@ -11,7 +11,8 @@
 namespace vsssim {
 
 namespace {
-thread_local bool tAttached = false;
+// Static TLS: every requester call sets it, and the default model costs a call into ld.so each time.
+__attribute__((tls_model("initial-exec"))) thread_local bool tAttached = false;
 
 spdlog::logger &apiLog()
 {

@@ -1,5 +1,7 @@
 #include "core/trace.h"
 
+#include <cstring>
+
 #include <fmt/format.h>
 
 #include "core/names.h"
@@ -66,6 +68,101 @@ void jsonString(std::string &out, std::string_view s)
 
 } // namespace
 
+void appendJsonLine(std::string &out, const TraceRecord &r)
+{
+    out += fmt::format("{{\"t_ns\":{},\"kind\":\"{}\",\"actor\":", r.at.count(), traceKindName(r.kind));
+    jsonString(out, r.actor);
+    out += ",\"what\":";
+    jsonString(out, r.what);
+    if (r.session)
+        out += fmt::format(",\"session\":{}", r.session);
+    if (r.kind == TraceKind::State)
+        out += fmt::format(",\"from\":\"{}\",\"to\":\"{}\"",
+                           r.fromNoRecord ? std::string_view("none") : writerStateName(r.from), writerStateName(r.to));
+    if (r.kind != TraceKind::Deliver)
+        out += fmt::format(",\"hr\":\"{}\"", hrText(r.hr));
+    if (!r.detail.empty()) {
+        out += ",\"detail\":";
+        jsonString(out, r.detail);
+    }
+    out += "}\n";
+}
+
+namespace {
+
+// FNV-1a's step on 64-bit words rather than bytes: the hash only has to tell runs apart, and a
+// record is folded in at the cost of a few multiplications instead of one per byte.
+constexpr std::uint64_t kPrime = 0x100000001b3ULL;
+
+void mixWord(std::uint64_t &h, std::uint64_t v) noexcept
+{
+    h = (h ^ v) * kPrime;
+    h ^= h >> 29;
+}
+
+void mixText(std::uint64_t &h, std::string_view s) noexcept
+{
+    mixWord(h, s.size());
+    std::size_t i = 0;
+    for (; i + 8 <= s.size(); i += 8) {
+        std::uint64_t w = 0;
+        std::memcpy(&w, s.data() + i, 8);
+        mixWord(h, w);
+    }
+    if (i < s.size()) {
+        std::uint64_t w = 0;
+        std::memcpy(&w, s.data() + i, s.size() - i);
+        mixWord(h, w);
+    }
+}
+
+} // namespace
+
+void Trace::add(TraceRecord r)
+{
+    mixWord(hash_, static_cast<std::uint64_t>(r.at.count()));
+    mixWord(hash_, static_cast<std::uint64_t>(r.kind) | static_cast<std::uint64_t>(r.input) << 8 |
+                       static_cast<std::uint64_t>(r.fromNoRecord) << 16 | static_cast<std::uint64_t>(r.session) << 32);
+    mixWord(hash_, static_cast<std::uint64_t>(static_cast<std::uint32_t>(r.from)) |
+                       static_cast<std::uint64_t>(static_cast<std::uint32_t>(r.to)) << 32);
+    mixWord(hash_, static_cast<std::uint32_t>(r.hr));
+    mixText(hash_, r.actor);
+    mixText(hash_, r.what);
+    mixText(hash_, r.detail);
+    if (sink_) {
+        std::string line;
+        appendJsonLine(line, r);
+        std::fwrite(line.data(), 1, line.size(), sink_.get());
+    }
+    if (keep_)
+        records_.push_back(std::move(r));
+}
+
+void Trace::streamTo(TraceSink sink)
+{
+    // What a scenario's set-up recorded (a restart at t = 0, background activity) belongs to the run.
+    if (sink)
+        for (const TraceRecord &r : records_) {
+            std::string line;
+            appendJsonLine(line, r);
+            std::fwrite(line.data(), 1, line.size(), sink.get());
+        }
+    sink_ = std::move(sink);
+}
+
+void Trace::keepRecords(bool keep)
+{
+    keep_ = keep;
+    if (!keep)
+        std::vector<TraceRecord>().swap(records_);
+}
+
+void Trace::clear()
+{
+    records_.clear();
+    hash_ = kHashBasis;
+}
+
 std::string Trace::golden() const
 {
     std::string out;
@@ -82,38 +179,9 @@ std::string Trace::golden() const
 std::string Trace::jsonLines() const
 {
     std::string out;
-    for (const TraceRecord &r : records_) {
-        out += fmt::format("{{\"t_ns\":{},\"kind\":\"{}\",\"actor\":", r.at.count(), traceKindName(r.kind));
-        jsonString(out, r.actor);
-        out += ",\"what\":";
-        jsonString(out, r.what);
-        if (r.session)
-            out += fmt::format(",\"session\":{}", r.session);
-        if (r.kind == TraceKind::State)
-            out += fmt::format(",\"from\":\"{}\",\"to\":\"{}\"",
-                               r.fromNoRecord ? std::string_view("none") : writerStateName(r.from), writerStateName(r.to));
-        if (r.kind != TraceKind::Deliver)
-            out += fmt::format(",\"hr\":\"{}\"", hrText(r.hr));
-        if (!r.detail.empty()) {
-            out += ",\"detail\":";
-            jsonString(out, r.detail);
-        }
-        out += "}\n";
-    }
+    for (const TraceRecord &r : records_)
+        appendJsonLine(out, r);
     return out;
-}
-
-std::uint64_t Trace::hash() const
-{
-    std::uint64_t h = 0xcbf29ce484222325ULL;
-    auto mix = [&h](std::string_view s) {
-        for (unsigned char c : s) {
-            h ^= c;
-            h *= 0x100000001b3ULL;
-        }
-    };
-    mix(jsonLines());
-    return h;
 }
 
 } // namespace vsssim

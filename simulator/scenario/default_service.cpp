@@ -31,7 +31,7 @@ struct UnderTest {
     Scenario scenario;
     std::shared_ptr<Service> service;
     std::unique_ptr<ExpectationChecker> checker;
-    std::vector<StatusEntry> held;
+    Session::HeldStatus held;   ///< the last list a call left held, shared with its session
     bool finished = false;
     // What kind of requester the program is: a harness tells a backup scenario from a restore one.
     unsigned backups = 0;
@@ -104,7 +104,7 @@ std::optional<Verdict> finishUnderTest()
     auto lock = t.service->lock();
     if (!t.finished) {
         reportLeaks(*t.service);
-        t.checker->finish(t.held);
+        t.checker->finish(t.held ? *t.held : std::vector<StatusEntry>{});
         t.finished = true;
     }
     Verdict v{t.scenario.name, t.scenario.path, t.service->seed(), t.checker->checked(),
@@ -172,6 +172,29 @@ int failedVerdictStatus()
     return static_cast<int>(code);
 }
 
+/// VSSSIM_TRACE, opened once a process: every simulation the process makes streams its records there
+/// as they happen, so the file is complete however long the program runs and nothing is held for it.
+const TraceSink &traceSink()
+{
+    static const TraceSink sink = []() -> TraceSink {
+        const char *path = std::getenv("VSSSIM_TRACE");
+        if (!path || !*path)
+            return nullptr;
+        if (std::FILE *f = std::fopen(path, "w"))
+            return TraceSink(f, [](std::FILE *file) { std::fclose(file); });
+        std::fprintf(stderr, "vss-sim: VSSSIM_TRACE=%s: cannot write: %s\n", path, std::strerror(errno));
+        return nullptr;
+    }();
+    return sink;
+}
+
+/// Events a scenario's expectations list are read back from the kept trace; otherwise nothing is kept.
+bool expectsEvents(const Scenario &scenario)
+{
+    return std::any_of(scenario.expectations.begin(), scenario.expectations.end(),
+                       [](const Expectation &e) { return !e.events.empty(); });
+}
+
 void writeFile(const char *path, const std::string &text, const char *variable)
 {
     if (std::FILE *f = std::fopen(path, "w")) {
@@ -182,8 +205,7 @@ void writeFile(const char *path, const std::string &text, const char *variable)
     std::fprintf(stderr, "vss-sim: %s=%s: cannot write: %s\n", variable, path, std::strerror(errno));
 }
 
-/// At exit: the verdict on stderr (and VSSSIM_VERDICT), VSSSIM_TRACE gets the trace as JSON lines,
-/// and a failed verdict turns a successful exit into a failed one.
+/// At exit: the verdict on stderr (and VSSSIM_VERDICT), the VSSSIM_TRACE stream flushed, and a failed verdict turns a successful exit into a failed one.
 void reportAtExit(int status)
 {
     const std::optional<Verdict> verdict = finishUnderTest();
@@ -193,11 +215,8 @@ void reportAtExit(int status)
     const int finalStatus = verdict->held() || status != 0 ? status : failedVerdictStatus();
     if (const char *path = std::getenv("VSSSIM_VERDICT"); path && *path)
         writeFile(path, verdictJson(*verdict, status, finalStatus), "VSSSIM_VERDICT");
-    if (const char *path = std::getenv("VSSSIM_TRACE"); path && *path) {
-        auto service = Service::current();
-        auto lock = service->lock();
-        writeFile(path, service->trace().jsonLines(), "VSSSIM_TRACE");
-    }
+    if (const TraceSink &sink = traceSink())
+        std::fflush(sink.get());
     // VSSSIM_TIMELINE=run.html (or .svg, .json): the program's own calls on the requester lane.
     if (const char *path = std::getenv("VSSSIM_TIMELINE"); path && *path) {
         // At exit nothing may throw: a failure to draw is said, and the program's status stands.
@@ -225,6 +244,10 @@ std::shared_ptr<Service> serviceUnderTest(Scenario scenario)
     auto t = std::make_unique<UnderTest>();
     t->scenario = std::move(scenario);
     t->service = buildService(t->scenario, seed);
+    t->service->trace().streamTo(traceSink());
+    // Records stay in memory only for a reader: event expectations, or the timeline drawn at exit.
+    const char *timeline = std::getenv("VSSSIM_TIMELINE");
+    t->service->trace().keepRecords(expectsEvents(t->scenario) || (timeline && *timeline));
     t->checker = std::make_unique<ExpectationChecker>(t->scenario, *t->service,
                                                       ExpectationChecker::Requester::ProgramUnderTest);
     // A scripted scenario's script expectations name labels of its own requester script, which this
@@ -240,13 +263,14 @@ std::shared_ptr<Service> serviceUnderTest(Scenario scenario)
     UnderTest *raw = t.get();
     t->service->setCallObserver([raw](std::string_view label, HRESULT result, Session &session) {
         if (session.heldStatus())
-            raw->held = *session.heldStatus();
+            raw->held = session.heldStatus();
         // An attempt counts: a backup refused by a service that is not ready is still a backup scenario's.
         if (label == "InitializeForBackup")
             ++raw->backups;
         if (label == "InitializeForRestore")
             ++raw->restores;
-        raw->checker->reached(std::string(label), result, raw->held);
+        static const std::vector<StatusEntry> none;
+        raw->checker->reached(std::string(label), result, raw->held ? *raw->held : none);
         raw->checker->operationEnded(label, result, session);
     });
     std::shared_ptr<Service> service = t->service;
@@ -316,7 +340,10 @@ std::shared_ptr<Service> makeDefaultService()
     }
     ServiceOptions options;
     options.seed = seed;
-    return std::make_shared<Service>(std::move(options));
+    options.keepTrace = false;
+    auto service = std::make_shared<Service>(std::move(options));
+    service->trace().streamTo(traceSink());
+    return service;
 }
 
 } // namespace vsssim

@@ -33,17 +33,18 @@ std::string narrow(std::wstring_view w)
 class ScriptedHandler final : public WriterHandler
 {
 public:
-    explicit ScriptedHandler(WriterMetadata metadata) : metadata_(std::move(metadata)) {}
+    explicit ScriptedHandler(WriterMetadata metadata)
+        : metadata_(std::make_shared<const WriterMetadata>(std::move(metadata))) {}
     // A scripted writer's own code always succeeds; what it does wrong comes from its WriterFaults,
     // which the service applies to every writer alike.
     void handle(EventCall &call) noexcept override
     {
-        if (call.event == Input::Identify && call.metadata)
-            *call.metadata = metadata_;
+        if (call.event == Input::Identify)
+            call.declared = metadata_;
     }
 
 private:
-    WriterMetadata metadata_;
+    std::shared_ptr<const WriterMetadata> metadata_;   ///< the same declaration every time: shared
 };
 
 } // namespace
@@ -55,6 +56,7 @@ Service::Service(ServiceOptions options)
       rng_(options_.seed),
       log_(makeLogger("service", clock_.get()))
 {
+    trace_.keepRecords(options_.keepTrace);
     // Volume GUID names come from the seed too, so a run is reproducible from the seed alone.
     for (const wchar_t *letter : {L"C:\\", L"D:\\", L"E:\\"}) {
         Volume v;
@@ -236,18 +238,29 @@ int Service::takeSlot(WriterEntry &w, std::uint32_t session, bool restore, const
     if (held >= (restore ? options_.settings.restoreSlots : options_.settings.backupSlots))
         return -1;
     ++held;
-    Slot s;
+    int index = 0;
+    if (!freeSlots_.empty()) {
+        index = freeSlots_.back();
+        freeSlots_.pop_back();
+    } else {
+        index = static_cast<int>(slots_.size());
+        slots_.emplace_back();
+    }
+    Slot &s = slot(index);
     s.writerUid = w.uid;
     s.session = session;
     s.restore = restore;
     s.held = true;
     s.taken = now();
     s.snapshotSetId = setId;
-    slots_.push_back(std::move(s));
-    const int index = static_cast<int>(slots_.size() - 1);
+    s.lastOperation.clear();
+    s.lastState = VSS_WS_UNKNOWN;
+    s.lastFailure = S_OK;
+    s.lastApplication = S_OK;
+    s.lastMessage.clear();
     // R10: a slot still held two virtual days later is a leftover; the service drops it and logs 12289.
     std::weak_ptr<Service> self = weak_from_this();
-    scheduler_.after(options_.settings.slotReclaimAge, [self, index] {
+    s.reclaim = scheduler_.after(options_.settings.slotReclaimAge, [self, index] {
         auto service = self.lock();
         if (!service)
             return;
@@ -276,6 +289,8 @@ void Service::freeSlot(int index)
     if (!s.held)
         return;
     s.held = false;
+    scheduler_.cancel(std::exchange(s.reclaim, TimerId{}));
+    freeSlots_.push_back(index);
     if (WriterEntry *w = registry_.find(s.writerUid))
         --(s.restore ? w->restoreSlotsHeld : w->backupSlotsHeld);
 }

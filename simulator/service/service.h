@@ -39,6 +39,9 @@ struct ServiceOptions {
     std::vector<std::string> profiles{"win-client"};
     ServiceSettings settings;
     ProviderSettings provider;
+    /** \brief Keep the trace's records in memory (tests, the scenario runner's golden traces); a
+     *  requester process's default service turns it off and keeps only the hash. */
+    bool keepTrace = true;
 };
 
 /// A requester mistake (field-scenarios.md M1..M17), recorded with the virtual time it happened.
@@ -123,11 +126,22 @@ public:
         HRESULT lastFailure = S_OK;
         HRESULT lastApplication = S_OK;
         std::wstring lastMessage;
+        TimerId reclaim;   ///< R10's two-day timer, cancelled when the slot is freed
     };
     /** \brief Take a slot of `w` for a session; -1 when none is free (P0, RS0). */
     int takeSlot(WriterEntry &w, std::uint32_t session, bool restore, const VSS_ID &setId);
+    /** \brief Free a slot; its index then serves the next takeSlot. */
     void freeSlot(int index);
     Slot &slot(int index) { return slots_[static_cast<std::size_t>(index)]; }
+    /** \brief The slot at `index` while `session` holds it for writer `writerUid`; nullptr once it was
+     *  freed or reclaimed (the index may serve another session by then). */
+    Slot *heldSlot(int index, std::uint32_t session, std::uint32_t writerUid) noexcept
+    {
+        if (index < 0 || static_cast<std::size_t>(index) >= slots_.size())
+            return nullptr;
+        Slot &s = slots_[static_cast<std::size_t>(index)];
+        return s.held && s.session == session && s.writerUid == writerUid ? &s : nullptr;
+    }
 
     // ---- sessions ----
     std::uint32_t registerSession(Session *s);
@@ -141,6 +155,7 @@ public:
     void setCallObserver(CallObserver observer) { observer_ = std::move(observer); }
     /** \brief Swap the observer: the simulator's own observer sessions (vssadmin's view) report to no one. */
     CallObserver exchangeCallObserver(CallObserver observer) { return std::exchange(observer_, std::move(observer)); }
+    bool callObserved() const noexcept { return static_cast<bool>(observer_); }
     void notifyCall(std::string_view label, HRESULT result, Session &session)
     {
         if (observer_)
@@ -198,6 +213,7 @@ private:
     HRESULT notReadyHr_ = S_OK;
     std::vector<Session *> sessions_;
     std::vector<Slot> slots_;
+    std::vector<int> freeSlots_;
     std::uint32_t sessionCounter_ = 0;
     std::vector<Mistake> mistakes_;
     /// The last failure of a writer (by uid: a restarted writer is a new entry) or of the provider.

@@ -56,8 +56,11 @@ struct Session::Phase {
     Input event;
     int outstanding = 0;
     std::function<void(Phase &)> then;
-    std::map<std::uint32_t, WriterMetadata> identified;   // Identify answers, by writer uid
-    std::map<std::uint32_t, bool> answered;
+    // By recipient, in the order of the phase's recipient list: sized once, so the scheduled
+    // result of a delivery carries an index instead of a copy of its call.
+    std::vector<EventCall> calls;
+    std::vector<WriterMetadata> identified;   // Identify answers
+    std::vector<char> answered;               // Identify: answered true in time
 };
 
 Session::Session(std::shared_ptr<Service> service) : service_(std::move(service))
@@ -337,8 +340,13 @@ void Session::runPhase(Input event, std::vector<WriterEntry *> recipients, std::
     phase->event = event;
     phase->then = std::move(then);
     phase->outstanding = static_cast<int>(recipients.size()) + 1;
-    for (WriterEntry *w : recipients)
-        deliver(phase, *w);
+    phase->calls.resize(recipients.size());
+    if (event == Input::Identify) {
+        phase->identified.resize(recipients.size());
+        phase->answered.resize(recipients.size());
+    }
+    for (std::size_t i = 0; i < recipients.size(); ++i)
+        deliver(phase, i, *recipients[i]);
     // The extra count keeps an empty phase (or all-instant handlers) from ending before every
     // delivery of this instant has been made; the phase then ends at the same virtual instant.
     service_->scheduler().after(SimDuration{0}, [phase] {
@@ -373,7 +381,7 @@ EventFault *matchingFault(WriterEntry &w, Input event, const Session &s)
 
 } // namespace
 
-void Session::deliver(const std::shared_ptr<Phase> &phase, WriterEntry &w)
+void Session::deliver(const std::shared_ptr<Phase> &phase, std::size_t index, WriterEntry &w)
 {
     Service &svc = *service_;
     const Input event = phase->event;
@@ -387,17 +395,17 @@ void Session::deliver(const std::shared_ptr<Phase> &phase, WriterEntry &w)
     if (event == Input::Freeze)
         armFreezeWindow(w);
     if (event == Input::Thaw || event == Input::Abort)
-        recordOf(w).frozen = false;
+        endFreezeWindow(recordOf(w));
     if (event == Input::PostSnapshot)
         recordOf(w).gotPostSnapshot = true;
 
-    EventCall call;
+    EventCall &call = phase->calls[index];
     call.event = event;
     call.session = this;
     call.writer = &w;
     call.snapshotSetId = (event == Input::BackupShutdown && !snapped_) ? GUID_NULL : setId_;
     if (event == Input::Identify)
-        call.metadata = &phase->identified[w.uid];
+        call.metadata = &phase->identified[index];
 
     if (w.handler) {
         EventCall *previous = detail::exchangeCurrentEventCall(&call);
@@ -446,10 +454,11 @@ void Session::deliver(const std::shared_ptr<Phase> &phase, WriterEntry &w)
     const SimDuration after = hung ? timeout : call.took;
     auto self = shared_from_this();
     WriterEntry *writer = &w;
-    svc.scheduler().after(after, [self, phase, writer, call, hung] {
+    svc.scheduler().after(after, [self, phase, writer, index, hung] {
+        const EventCall &answer = phase->calls[index];
         if (phase->event == Input::Identify)
-            phase->answered[writer->uid] = !hung && call.value;
-        self->applyResult(*writer, phase->event, call, hung);
+            phase->answered[index] = !hung && answer.value;
+        self->applyResult(*writer, phase->event, answer, hung);
         if (--phase->outstanding == 0)
             phase->then(*phase);
     });
@@ -470,14 +479,23 @@ void Session::armFreezeWindow(WriterEntry &w)
     const std::uint64_t serial = r.freezeSerial;
     auto self = shared_from_this();
     WriterEntry *writer = &w;
+    service_->scheduler().cancel(r.freezeWindow);
     // R7: measured from Freeze delivery to Thaw delivery in virtual time, whatever the handlers do.
-    service_->scheduler().after(w.identity.freezeTimeout, [self, writer, serial] {
+    r.freezeWindow = service_->scheduler().after(w.identity.freezeTimeout, [self, writer, serial] {
         SessionRecord &rec = self->recordOf(*writer);
         if (!rec.frozen || rec.freezeSerial != serial)
             return;
         rec.frozen = false;
+        rec.freezeWindow = TimerId{};
         self->applyInput(*writer, Input::FreezeWindowExpired, Outcome::Window, S_OK, nullptr);
     });
+}
+
+void Session::endFreezeWindow(SessionRecord &r)
+{
+    // The timer holds the session: it goes with the window it guards, not 60 virtual seconds later.
+    r.frozen = false;
+    service_->scheduler().cancel(std::exchange(r.freezeWindow, TimerId{}));
 }
 
 void Session::applyResult(WriterEntry &w, Input event, const EventCall &call, bool hung)
@@ -518,7 +536,7 @@ void Session::applyInput(WriterEntry &w, Input input, Outcome outcome, HRESULT s
     if (outcome == Outcome::Fatal || outcome == Outcome::Hang || outcome == Outcome::NoSlot)
         rec.fatal = true;
     if (input == Input::Freeze && (outcome == Outcome::Fatal || outcome == Outcome::Hang))
-        rec.frozen = false;
+        endFreezeWindow(rec);
     if (t.abort)
         abortRaised_ = true;
 
@@ -537,13 +555,12 @@ void Session::applyInput(WriterEntry &w, Input input, Outcome outcome, HRESULT s
     }
 
     w.publicStatus = PublicStatus{rec.status.state, rec.status.failure, rec.hrApplication, rec.message};
-    if (rec.slotIndex >= 0) {
-        Service::Slot &slot = svc.slot(rec.slotIndex);
-        slot.lastOperation = std::string(inputName(input));
-        slot.lastState = rec.status.state;
-        slot.lastFailure = rec.status.failure;
-        slot.lastApplication = rec.hrApplication;
-        slot.lastMessage = rec.message.value_or(L"");
+    if (Service::Slot *slot = svc.heldSlot(rec.slotIndex, number_, w.uid)) {
+        slot->lastOperation = inputName(input);
+        slot->lastState = rec.status.state;
+        slot->lastFailure = rec.status.failure;
+        slot->lastApplication = rec.hrApplication;
+        slot->lastMessage = rec.message.value_or(L"");
     }
     if (before.stateBit != rec.status.stateBit || before.failure != rec.status.failure) {
         TraceRecord r{svc.now(), TraceKind::State, w.identity.name, inputName(input)};
@@ -593,9 +610,15 @@ Result<AsyncPtr> Session::gatherWriterMetadata()
             return;  // cancelled: no list
         // The list keeps subscription order (R3), whatever order the answers came back in; a writer
         // that returned false or never answered is absent from every list (R11, I2, I3).
-        for (WriterEntry *w : recipients)
-            if (phase.answered[w->uid])
-                self->listed_.push_back(ListedWriter{w, w->identity, std::move(phase.identified[w->uid])});
+        self->listed_.reserve(recipients.size());
+        for (std::size_t i = 0; i < recipients.size(); ++i) {
+            if (!phase.answered[i])
+                continue;
+            std::shared_ptr<const WriterMetadata> answer = std::move(phase.calls[i].declared);
+            if (!answer)
+                answer = std::make_shared<const WriterMetadata>(std::move(phase.identified[i]));
+            self->listed_.emplace_back(recipients[i], std::move(answer));
+        }
         self->metadataDone_ = true;
         const HRESULT fault = self->service_->injectedFault("GatherWriterMetadata", true);
         self->finishOp(op, fault != S_OK ? fault : VSS_S_ASYNC_FINISHED);
@@ -1041,9 +1064,11 @@ void Session::endCreation()
         service_->setCreationRunning(nullptr);
 }
 
-void Session::freeSlot(WriterEntry &, SessionRecord &r)
+void Session::freeSlot(WriterEntry &w, SessionRecord &r)
 {
-    service_->freeSlot(r.slotIndex);
+    // Reclaimed meanwhile, the index may be another session's now: free only what is still ours.
+    if (service_->heldSlot(r.slotIndex, number_, w.uid))
+        service_->freeSlot(r.slotIndex);
 }
 
 Result<AsyncPtr> Session::backupComplete()
@@ -1146,7 +1171,10 @@ Result<AsyncPtr> Session::gatherWriterStatus()
     if (auto r = injected("GatherWriterStatus"); !r)
         return r.error();
     AsyncPtr op = startOp("GatherWriterStatus");
-    status_.reset();
+    {
+        std::lock_guard guard(statusMutex_);
+        status_.reset();
+    }
     SimDuration longest{0};
     for (const ListedWriter &l : listed_) {
         const WriterEntry &w = *l.writer;
@@ -1171,7 +1199,11 @@ Result<AsyncPtr> Session::gatherWriterStatus()
             for (std::size_t i = entries.size(); i > 1; --i)
                 std::swap(entries[i - 1], entries[self->service_->rng().below(i)]);
         }
-        self->status_ = std::move(entries);
+        {
+            auto held = std::make_shared<const std::vector<StatusEntry>>(std::move(entries));
+            std::lock_guard guard(self->statusMutex_);
+            self->status_ = std::move(held);
+        }
         self->releaseSlotsAfterGather();
         self->finishOp(op, VSS_S_ASYNC_FINISHED);
     });
@@ -1252,6 +1284,7 @@ Result<void> Session::freeWriterStatus()
         return badState("FreeWriterStatus: no status list held");
     if (auto r = injected("FreeWriterStatus"); !r)
         return r;
+    std::lock_guard guard(statusMutex_);
     status_.reset();
     return {};
 }
@@ -1424,7 +1457,7 @@ void Session::release()
         service_->recordMistake("M6", "requester object released after StartSnapshotSet/PrepareForBackup without AbortBackup or BackupComplete", number_);
     if (completeCalled_ || postRestoreCalled_) {
         const bool held = std::any_of(records_.begin(), records_.end(), [&](const auto &kv) {
-            return kv.second.slotIndex >= 0 && service_->slot(kv.second.slotIndex).held;
+            return service_->heldSlot(kv.second.slotIndex, number_, kv.first) != nullptr;
         });
         if (held)
             service_->recordMistake("M10", "released without GatherWriterStatus after BackupComplete/PostRestore: session slots stay leftovers", number_);
@@ -1441,6 +1474,9 @@ void Session::release()
                 recipients.push_back(w);
         runPhase(Input::BackupShutdown, recipients, [](Phase &) {});
     }
+    // The final Release ends the session: handlers that answer at once return now, so nothing
+    // scheduled for this instant keeps the session and its records alive after the call.
+    service_->scheduler().runUntil(service_->now());
 }
 
 // ---------------------------------------------------------------------------------------------

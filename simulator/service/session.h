@@ -5,13 +5,17 @@
 #include "private.h"
 
 #include <functional>
-#include <map>
 #include <memory>
+#include <atomic>
+#include <mutex>
+#include <thread>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "core/result.h"
+#include "core/scheduler.h"
 #include "service/model.h"
 #include "service/writer_registry.h"
 
@@ -41,6 +45,7 @@ struct SessionRecord {
     bool fatal = false;          ///< vetoed or hung: only Abort and BackupShutdown from now on (D2)
     bool frozen = false;         ///< Freeze delivered, Thaw not yet: the freeze window runs
     std::uint64_t freezeSerial = 0;
+    TimerId freezeWindow;        ///< R7's timer while the window runs, cancelled at Thaw or Abort
     bool gotPostSnapshot = false;
     int slotIndex = -1;          ///< the writer's session slot it holds (R10), in Service::slot()
     bool noSlot = false;         ///< P0 / RS0
@@ -58,11 +63,35 @@ struct StatusEntry {
     std::uint32_t writerUid = 0;
 };
 
+/// A lock for data held a few instructions at a time (the held status list): uncontended it costs
+/// one exchange and one store, inline, where a mutex costs two calls into libpthread.
+class SpinLock
+{
+public:
+    void lock() noexcept
+    {
+        while (locked_.exchange(true, std::memory_order_acquire))
+            while (locked_.load(std::memory_order_relaxed))
+                std::this_thread::yield();
+    }
+    void unlock() noexcept { locked_.store(false, std::memory_order_release); }
+
+private:
+    std::atomic<bool> locked_{false};
+};
+
 /// A writer that answered Identify in this session, with the metadata it declared then.
 struct ListedWriter {
+    ListedWriter(WriterEntry *w, std::shared_ptr<const WriterMetadata> answer)
+        : writer(w), identity(w->identity), declared(std::move(answer)), metadata(*declared) {}
+
     WriterEntry *writer;
-    WriterIdentity identity;
-    WriterMetadata metadata;
+    /// The writer's own: an entry's identity never changes once subscribed (a restart makes a new
+    /// entry), and entries live as long as the service, so a session's list shares it.
+    const WriterIdentity &identity;
+    /// Its Identify answer; a scripted writer's is shared by every session that lists it.
+    std::shared_ptr<const WriterMetadata> declared;
+    const WriterMetadata &metadata;   ///< *declared, which a move of the entry does not move
 };
 
 class Session : public std::enable_shared_from_this<Session>
@@ -121,8 +150,14 @@ public:
     /** \brief What a GatherWriterStatus started now would list, in listing order (no shuffle): the
      *  machine's view a scenario's `when` expectations are checked against, whatever the requester holds. */
     std::vector<StatusEntry> currentStatus() const;
+    /// The held status list, shared: an observer keeps it without copying, a new gather replaces it.
+    using HeldStatus = std::shared_ptr<const std::vector<StatusEntry>>;
     /** \brief The held status list, if any, without the M11 report the status methods make. */
-    const std::optional<std::vector<StatusEntry>> &heldStatus() const noexcept { return status_; }
+    const HeldStatus &heldStatus() const noexcept { return status_; }
+    /** \brief Guards the held list for the status getters, which read it without the service lock. */
+    SpinLock &heldStatusMutex() const noexcept { return statusMutex_; }
+    /** \brief Initialized and holding a status list: the status getters' path that records nothing. */
+    bool holdsStatus() const noexcept { return initialized_ && status_ != nullptr; }
     Result<AsyncPtr> preRestore();
     Result<AsyncPtr> postRestore();
     Result<const ShadowCopy *> snapshotProperties(const VSS_ID &snapshotId) const;
@@ -181,10 +216,11 @@ private:
     // Event dispatch: deliver `event` to every recipient at this instant, apply each result when the
     // handler returns (or times out), then continue with `then` once the last one is in.
     void runPhase(Input event, std::vector<WriterEntry *> recipients, std::function<void(Phase &)> then);
-    void deliver(const std::shared_ptr<Phase> &phase, WriterEntry &w);
+    void deliver(const std::shared_ptr<Phase> &phase, std::size_t index, WriterEntry &w);
     void applyResult(WriterEntry &w, Input event, const EventCall &call, bool hung);
     void applyInput(WriterEntry &w, Input input, Outcome outcome, HRESULT setCode, const Failure *reported);
     void armFreezeWindow(WriterEntry &w);
+    void endFreezeWindow(SessionRecord &r);
     void logCallbackDenied(const WriterEntry &w);
 
     // DoSnapshotSet (behavior.md §10) as a chain of phases.
@@ -242,10 +278,11 @@ private:
     bool postRestored_ = false;
     bool released_ = false;
 
-    std::map<std::uint32_t, SessionRecord> records_;
+    std::unordered_map<std::uint32_t, SessionRecord> records_;   ///< by writer uid
     std::vector<WriterEntry *> prepareRecipients_;   ///< writers that got PrepareForBackup (BackupShutdown)
 
-    std::optional<std::vector<StatusEntry>> status_;
+    HeldStatus status_;
+    mutable SpinLock statusMutex_;
     std::vector<ComponentRecord> bcd_;
     std::uint64_t componentGeneration_ = 0;
 

@@ -22,6 +22,7 @@ EventCall *exchangeCurrentEventCall(EventCall *call) noexcept
 WriterEntry &WriterRegistry::add(std::unique_ptr<WriterEntry> entry)
 {
     entry->uid = nextUid_++;
+    byUid_.push_back(entry.get());
     writers_.push_back(std::move(entry));
     return *writers_.back();
 }
@@ -37,10 +38,7 @@ std::vector<WriterEntry *> WriterRegistry::subscribed() const
 
 WriterEntry *WriterRegistry::find(std::uint32_t uid) const noexcept
 {
-    for (const auto &w : writers_)
-        if (w->uid == uid)
-            return w.get();
-    return nullptr;
+    return uid < byUid_.size() ? byUid_[uid] : nullptr;
 }
 
 WriterEntry *WriterRegistry::findInstance(const VSS_ID &instanceId) const noexcept

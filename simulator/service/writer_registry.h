@@ -24,6 +24,9 @@ struct EventCall {
     Session *session = nullptr;
     WriterEntry *writer = nullptr;
     WriterMetadata *metadata = nullptr;   ///< Identify: the declaration to fill in
+    /// Identify, instead: a declaration the handler makes the same every time, handed over shared
+    /// rather than copied into every session's list (scripted writers).
+    std::shared_ptr<const WriterMetadata> declared;
     VSS_ID snapshotSetId{};               ///< GetCurrentSnapshotSetId / OnBackupShutdown's argument
 
     // What the handler did.
@@ -85,6 +88,7 @@ public:
 
 private:
     std::vector<std::unique_ptr<WriterEntry>> writers_;
+    std::vector<WriterEntry *> byUid_{nullptr};   ///< uid -> entry: uids are dense and never reused
     std::uint32_t nextUid_ = 1;
 };
 
