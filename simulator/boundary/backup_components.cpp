@@ -440,9 +440,8 @@ HRESULT BackupComponents::GetWriterComponentsCount(UINT *pcComponents) noexcept
     return locked("IVssBackupComponents::GetWriterComponentsCount", [&]() -> HRESULT {
         if (!pcComponents)
             return E_INVALIDARG;
-        // behavior.md §15: not initialised, or a backup object before Meta; restores read the loaded BCD.
-        if (!session_->initialized() || (!session_->isRestore() && !session_->metadataGathered()) || session_->pending())
-            return VSS_E_BAD_STATE;
+        if (auto r = session_->requireBcdReadable(); !r)
+            return r.hr();
         *pcComponents = static_cast<UINT>(session_->bcdWriters().size());
         return S_OK;
     });
@@ -453,8 +452,8 @@ HRESULT BackupComponents::GetWriterComponents(UINT iWriter, IVssWriterComponents
     return locked("IVssBackupComponents::GetWriterComponents", [&]() -> HRESULT {
         if (!ppWriter)
             return E_INVALIDARG;
-        if (!session_->initialized() || (!session_->isRestore() && !session_->metadataGathered()) || session_->pending())
-            return VSS_E_BAD_STATE;
+        if (auto r = session_->requireBcdReadable(); !r)
+            return r.hr();
         const auto writers = session_->bcdWriters();
         if (iWriter >= writers.size())
             return VSS_E_OBJECT_NOT_FOUND;
@@ -488,31 +487,13 @@ HRESULT BackupComponents::SetBackupSucceeded(VSS_ID instanceId, VSS_ID writerId,
     });
 }
 
-Result<ComponentRecord *> BackupComponents::backupComponent(const VSS_ID &writerId, VSS_COMPONENT_TYPE ct,
-                                                            LPCWSTR wszLogicalPath, LPCWSTR wszComponentName)
-{
-    // behavior.md §2 step 11: BCD strings of a backup are set between AddComponent and PrepareForBackup.
-    if (!session_->initialized())
-        return fail(VSS_E_BAD_STATE, "not initialized");
-    if (session_->isRestore())
-        return fail(VSS_E_BAD_STATE, "a backup-only method called on a restore object");
-    if (session_->pending())
-        return fail(VSS_E_BAD_STATE, "an asynchronous operation of this object is still running");
-    if (session_->prepareCalled())
-        return fail(VSS_E_BAD_STATE, "after PrepareForBackup");
-    ComponentRecord *c = session_->findComponent(writerId, orEmpty(wszLogicalPath), wszComponentName);
-    if (!c || c->type != ct)
-        return fail(VSS_E_OBJECT_NOT_FOUND, "component not in the backup components document");
-    return c;
-}
-
 HRESULT BackupComponents::SetBackupOptions(VSS_ID writerId, VSS_COMPONENT_TYPE ct, LPCWSTR wszLogicalPath,
                                            LPCWSTR wszComponentName, LPCWSTR wszBackupOptions) noexcept
 {
     return locked("IVssBackupComponents::SetBackupOptions", [&]() -> HRESULT {
         if (!wszComponentName || !wszBackupOptions)
             return E_INVALIDARG;
-        auto c = backupComponent(writerId, ct, wszLogicalPath, wszComponentName);
+        auto c = session_->backupComponent(writerId, ct, orEmpty(wszLogicalPath), wszComponentName);
         if (!c)
             return c.hr();
         (*c)->backupOptions = wszBackupOptions;
@@ -526,7 +507,7 @@ HRESULT BackupComponents::SetPreviousBackupStamp(VSS_ID writerId, VSS_COMPONENT_
     return locked("IVssBackupComponents::SetPreviousBackupStamp", [&]() -> HRESULT {
         if (!wszComponentName || !wszPreviousBackupStamp)
             return E_INVALIDARG;
-        auto c = backupComponent(writerId, ct, wszLogicalPath, wszComponentName);
+        auto c = session_->backupComponent(writerId, ct, orEmpty(wszLogicalPath), wszComponentName);
         if (!c)
             return c.hr();
         (*c)->previousBackupStamp = wszPreviousBackupStamp;
@@ -553,21 +534,6 @@ HRESULT BackupComponents::SaveAsXML(BSTR *pbstrXML) noexcept
 // ---------------------------------------------------------------------------------------------
 // Restore selection (behavior.md §3 step 7)
 
-Result<ComponentRecord *> BackupComponents::restoreSelection(const VSS_ID &writerId, VSS_COMPONENT_TYPE ct,
-                                                             LPCWSTR wszLogicalPath, LPCWSTR wszComponentName,
-                                                             const VSS_ID *instanceId)
-{
-    // Checked before the lookup so that a late call reads as a sequence error, whatever it names.
-    if (session_->preRestoreCalled())
-        return fail(VSS_E_BAD_STATE, "restore selection after PreRestore");
-    auto c = session_->restoreComponent(writerId, orEmpty(wszLogicalPath), wszComponentName, instanceId);
-    if (!c)
-        return c;
-    if ((*c)->type != ct)
-        return fail(VSS_E_OBJECT_NOT_FOUND, "the component in the backup components document has another type");
-    return c;
-}
-
 template <class Apply>
 HRESULT BackupComponents::updateRestoreComponent(const char *method, bool argumentsValid, const VSS_ID &writerId,
                                                  VSS_COMPONENT_TYPE ct, LPCWSTR wszLogicalPath,
@@ -578,7 +544,8 @@ HRESULT BackupComponents::updateRestoreComponent(const char *method, bool argume
     return locked(method, [&]() -> HRESULT {
         if (!argumentsValid || !wszComponentName)
             return E_INVALIDARG;
-        auto c = restoreSelection(writerId, ct, wszLogicalPath, wszComponentName, instanceId);
+        auto c = session_->restoreSelection(writerId, ct, orEmpty(wszLogicalPath), wszComponentName, instanceId,
+                                             Session::RestoreEdit::Selection);
         if (!c)
             return c.hr();
         apply(**c);
@@ -665,15 +632,10 @@ HRESULT BackupComponents::AddAlternativeLocationMapping(VSS_ID writerId, VSS_COM
     return locked("IVssBackupComponents::AddAlternativeLocationMapping", [&]() -> HRESULT {
         if (!wszComponentName || !wszPath || !wszFilespec || !wszDestination)
             return E_INVALIDARG;
-        // Microsoft: mappings are restore-only and are typically added after PreRestore, for the
-        // writer to read in PostRestore; so they are accepted until PostRestore is called.
-        if (session_->postRestoreCalled())
-            return VSS_E_BAD_STATE;
-        auto c = session_->restoreComponent(writerId, orEmpty(wszLogicalPath), wszComponentName, nullptr);
+        auto c = session_->restoreSelection(writerId, componentType, orEmpty(wszLogicalPath), wszComponentName, nullptr,
+                                            Session::RestoreEdit::Mapping);
         if (!c)
             return c.hr();
-        if ((*c)->type != componentType)
-            return VSS_E_OBJECT_NOT_FOUND;
         FileSpec mapping;
         mapping.path = wszPath;
         mapping.filespec = wszFilespec;

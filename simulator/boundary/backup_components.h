@@ -159,10 +159,6 @@ private:
     HRESULT updateRestoreComponent(const char *method, bool argumentsValid, const VSS_ID &writerId,
                                    VSS_COMPONENT_TYPE ct, LPCWSTR wszLogicalPath, LPCWSTR wszComponentName,
                                    const VSS_ID *instanceId, Apply &&apply) noexcept;
-    Result<ComponentRecord *> restoreSelection(const VSS_ID &writerId, VSS_COMPONENT_TYPE ct, LPCWSTR wszLogicalPath,
-                                               LPCWSTR wszComponentName, const VSS_ID *instanceId);
-    Result<ComponentRecord *> backupComponent(const VSS_ID &writerId, VSS_COMPONENT_TYPE ct, LPCWSTR wszLogicalPath,
-                                              LPCWSTR wszComponentName);
     HRESULT statusEntry(const char *method, UINT iWriter, VSS_ID *pidInstance, VSS_ID *pidWriter, BSTR *pbstrWriter,
                         VSS_WRITER_STATE *pnStatus, HRESULT *phrFailure, HRESULT *phrApplication,
                         BSTR *pbstrApplicationMessage);

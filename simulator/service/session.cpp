@@ -1315,6 +1315,52 @@ Result<ComponentRecord *> Session::restoreComponent(const VSS_ID &writerId, std:
     return c;
 }
 
+Result<ComponentRecord *> Session::restoreSelection(const VSS_ID &writerId, VSS_COMPONENT_TYPE type,
+                                                   std::wstring_view logicalPath, std::wstring_view name,
+                                                   const VSS_ID *instanceId, RestoreEdit edit)
+{
+    // Checked before the lookup so that a late call reads as a sequence error, whatever it names.
+    // Microsoft: mappings are typically added after PreRestore, for the writer to read in PostRestore.
+    if (edit == RestoreEdit::Selection && preRestoreCalled_)
+        return badState("restore selection after PreRestore");
+    if (edit == RestoreEdit::Mapping && postRestoreCalled_)
+        return badState("AddAlternativeLocationMapping after PostRestore");
+    auto c = restoreComponent(writerId, logicalPath, name, instanceId);
+    if (!c)
+        return c;
+    if ((*c)->type != type)
+        return fail(VSS_E_OBJECT_NOT_FOUND, "the component in the backup components document has another type");
+    return c;
+}
+
+Result<ComponentRecord *> Session::backupComponent(const VSS_ID &writerId, VSS_COMPONENT_TYPE type,
+                                                   std::wstring_view logicalPath, std::wstring_view name)
+{
+    // behavior.md §2 step 11: BCD strings of a backup are set between AddComponent and PrepareForBackup.
+    if (auto r = requireInitialized(); !r)
+        return r.error();
+    if (restore_)
+        return badState("a backup-only method called on a restore object");
+    if (auto r = requireNoPending(); !r)
+        return r.error();
+    if (prepareCalled_)
+        return badState("after PrepareForBackup");
+    ComponentRecord *c = findComponent(writerId, logicalPath, name);
+    if (!c || c->type != type)
+        return fail(VSS_E_OBJECT_NOT_FOUND, "component not in the backup components document");
+    return c;
+}
+
+Result<void> Session::requireBcdReadable() const
+{
+    // behavior.md §15: not initialised, or a backup object before Meta; restores read the loaded BCD.
+    if (auto r = requireInitialized(); !r)
+        return r;
+    if (!restore_ && !metadataDone_)
+        return badState("the backup components document: GatherWriterMetadata has not completed");
+    return requireNoPending();
+}
+
 Result<void> Session::setFileRestoreStatus(ComponentRecord &c, VSS_FILE_RESTORE_STATUS status)
 {
     if (!preRestored_ || postRestoreCalled_)

@@ -182,6 +182,20 @@ public:
     Result<ComponentRecord *> restoreComponent(const VSS_ID &writerId, std::wstring_view logicalPath,
                                                std::wstring_view name, const VSS_ID *instanceId);
     Result<void> setFileRestoreStatus(ComponentRecord &c, VSS_FILE_RESTORE_STATUS status);
+    /// What a requester edits in a restore's BCD, and until when (behavior.md §3).
+    enum class RestoreEdit {
+        Selection,   ///< SetSelectedForRestore(Ex), SetRestoreOptions, AddNewTarget...: before PreRestore
+        Mapping,     ///< AddAlternativeLocationMapping: until PostRestore (the writer reads it there)
+    };
+    /** \brief The restore component an edit names, once its sequence and type checks pass. */
+    Result<ComponentRecord *> restoreSelection(const VSS_ID &writerId, VSS_COMPONENT_TYPE type,
+                                               std::wstring_view logicalPath, std::wstring_view name,
+                                               const VSS_ID *instanceId, RestoreEdit edit);
+    /** \brief The backup component a BCD string setter names (SetBackupOptions...): before PrepareForBackup. */
+    Result<ComponentRecord *> backupComponent(const VSS_ID &writerId, VSS_COMPONENT_TYPE type,
+                                              std::wstring_view logicalPath, std::wstring_view name);
+    /** \brief GetWriterComponents(Count): an initialised object, a backup's after GatherWriterMetadata. */
+    Result<void> requireBcdReadable() const;
     bool preRestoreCalled() const noexcept { return preRestoreCalled_; }
     bool prepareCalled() const noexcept { return prepareCalled_; }
     bool postRestoreCalled() const noexcept { return postRestoreCalled_; }
