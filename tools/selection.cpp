@@ -15,6 +15,8 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include "core/names.h"
+
 namespace vsssim {
 
 namespace fs = std::filesystem;
@@ -105,7 +107,7 @@ std::vector<std::size_t> selectScenarios(const std::vector<std::string> &names, 
     // A -k that matches nothing is a typo in a CI config, not a green run of nothing.
     if (kept.empty() && !o.patterns.empty() && !names.empty())
         throw std::invalid_argument(fmt::format("-k {}: no scenario name matches (of {} scenarios; --list shows them)",
-                                                fmt::join(o.patterns, " -k "), names.size()));
+                                                joinText(o.patterns, " -k "), names.size()));
     if (shard.count == 1)
         return kept;
     std::vector<std::size_t> byName = kept;

@@ -27,6 +27,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "core/names.h"
 #include "junit.h"
 #include "scenario/loader.h"
 #include "scenario/runner.h"
@@ -378,7 +379,7 @@ std::string resultLine(const Job &job, const TestOptions &o, std::size_t width)
         std::vector<std::string> ids = job.mistakes;
         std::sort(ids.begin(), ids.end());
         ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
-        line += " (" + fmt::format("{}", fmt::join(ids, ", ")) + ")";
+        line += " (" + joinText(ids, ", ") + ")";
     }
     if (!job.reason.empty())
         line += "  " + job.reason;

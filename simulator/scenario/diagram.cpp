@@ -44,9 +44,13 @@ std::string fromSetText(StateSet from, std::string_view separator = ", ")
     if (from == kNotFailed)
         return "any state not failed";
     std::string out;
+    // Appended piece by piece: a temporary prepended to a string trips GCC 12's false -Wrestrict at -O3.
     for (int bit = 0; bit <= kNone; ++bit)
-        if (from & (1u << bit))
-            out += (out.empty() ? std::string() : std::string(separator)) + stateTitle(bit);
+        if (from & (1u << bit)) {
+            if (!out.empty())
+                out.append(separator);
+            out.append(stateTitle(bit));
+        }
     return out;
 }
 
@@ -160,7 +164,7 @@ std::string emit(const Part &p, std::string_view cluster, std::string_view title
     for (const auto &[stage, failures] : beside) {
         out += "  { rank=same; " + nodeId(p, stage) + ";";
         for (int f : failures)
-            out += " " + nodeId(p, f) + ";";
+            out.append(1, ' ').append(nodeId(p, f)).append(1, ';');  // not " " + ...: GCC 12 -Wrestrict at -O3
         out += " }\n";
     }
     for (const std::string &e : p.edges)
