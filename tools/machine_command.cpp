@@ -49,6 +49,14 @@ int show(const std::string &dir)
     if (!service)
         return 3;
     attachMachineDir(*service, dir, MachineAccess::ReadOnly);
+    return listShadows(service, "vssadmin", {});
+}
+
+} // namespace
+
+int listShadows(const std::shared_ptr<Service> &service, const std::string &format, const ListingOptions &options)
+{
+    // Through the public API, as a requester on the machine would Query them.
     Service::install(service);
     IVssBackupComponents *backup = nullptr;
     HRESULT hr = CreateVssBackupComponents(&backup);
@@ -72,14 +80,15 @@ int show(const std::string &dir)
     if (backup)
         backup->Release();
     if (FAILED(hr)) {
-        std::fprintf(stderr, "vss-sim machine show: Query failed: %s\n", fmt::format("{}", Hr{hr}).c_str());
+        std::fprintf(stderr, "vss-sim: listing the shadow copies: Query failed: %s\n", fmt::format("{}", Hr{hr}).c_str());
         return 70;   // the machine loaded, so a failed Query is the simulator's own fault
     }
-    std::fputs(formatVssadminShadows(entries, {}).c_str(), stdout);
+    const std::string text = format == "vshadow"      ? formatVShadowShadows(entries, options)
+                           : format == "diskshadow" ? formatDiskShadowShadows(entries, options)
+                                                    : formatVssadminShadows(entries, options);
+    std::fputs(text.c_str(), stdout);
     return 0;
 }
-
-} // namespace
 
 void setupMachineCommand(CLI::App &command, MachineOptions &options)
 {

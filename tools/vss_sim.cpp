@@ -808,6 +808,17 @@ int cmdListWriters(const Options &o)
     return ExitOk;
 }
 
+int cmdListShadows(const Options &o)
+{
+    std::uint64_t seed = 0;
+    auto svc = serviceFor(o, seed);
+    if (!svc)
+        return ExitBadScenario;
+    if (!o.listMachine.empty())
+        attachMachineDir(*svc, o.listMachine, MachineAccess::ReadOnly);   // what earlier processes left
+    return listShadows(svc, o.format, listingOptions(o, false));
+}
+
 int cmdListProviders(const Options &o)
 {
     std::uint64_t seed = 0;
@@ -1172,6 +1183,15 @@ const Command kCommands[] = {
                       "the writers' instance ids and status as the processes on VSSSIM_MACHINE=DIR left them");
      },
      cmdListWriters},
+    {"list-shadows", "print the shadow copies as `vssadmin list shadows`, `vshadow -q` or DiskShadow list them",
+     [](CLI::App &c, Options &o) {
+         addListing(c, o);
+         c.add_option("--format", o.format, "vssadmin, diskshadow or vshadow")
+             ->check(CLI::IsMember({"vssadmin", "diskshadow", "vshadow"}));
+         c.add_option("--machine", o.listMachine,
+                      "the persistent shadow copies the processes on VSSSIM_MACHINE=DIR left");
+     },
+     cmdListShadows},
     {"list-providers", "print `vssadmin list providers`", addListing, cmdListProviders},
     {"explain", "what any HRESULT (severity, facility, Win32 error) or VSS_WS_* state means, what a requester should do",
      [](CLI::App &c, Options &o) {

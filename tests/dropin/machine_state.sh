@@ -25,6 +25,10 @@ echo "$listed" | grep -qiF "shadow $id of \\\\?\\Volume{" || fail "query in a ne
 shown=$("$vss_sim" machine show "$dir")
 echo "$shown" | grep -qiF "Shadow Copy ID: $id" || fail "machine show does not list $id: $shown"
 echo "$shown" | grep -qF 'HarddiskVolumeShadowCopy1' || fail "device numbers do not start at 1: $shown"
+[ "$("$vss_sim" list-shadows --machine "$dir")" = "$shown" ] || fail "list-shadows --machine differs from machine show"
+bare=${id#\{} bare=${bare%\}}
+"$vss_sim" list-shadows --machine "$dir" --format vshadow | grep -qiF "SNAPSHOT ID = {$bare}" ||
+    fail "list-shadows --format vshadow does not list $id: $("$vss_sim" list-shadows --machine "$dir" --format vshadow)"
 "$requester" delete "$id" 2>/dev/null | grep -qx 'deleted 1' || fail "delete $id failed"
 "$requester" query 2>/dev/null | grep -qiF "$id" && fail "$id still listed after delete"
 
