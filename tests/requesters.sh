@@ -20,6 +20,8 @@ wrong-ignores-failure            M3       ntds-postsnapshot-nonretryable exchang
 wrong-retries-at-once            M9       exchange-retryable-shared-class freeze-timeout
 wrong-leaks-bstrs                M1       normal-backup exchange-retryable-shared-class
 wrong-complete-after-failure     M7       freeze-timeout system-writers-veto-prepare-backup third-party-provider-veto
+wrong-trusts-wait                M18      freeze-timeout third-party-provider-veto
+wrong-leaks-async                M13      normal-backup freeze-timeout
 "
 
 # Cells known not to hold yet, and why (program, scenario or *, reason). Such a cell prints "pending";
