@@ -145,6 +145,30 @@ void load(Service &service, const Machine &m)
                 }
         }
 
+    // Session slots a requester held when its process ended (killed, or never gathering after
+    // BackupComplete) stay leftovers until the service reclaims them two days after they were taken (R10).
+    if (const toml::array *slots = doc["slot"].as_array())
+        for (const toml::node &node : *slots) {
+            const toml::table *t = node.as_table();
+            const auto instanceId = t ? parseGuid((*t)["instance_id"].value_or(std::string{})) : std::nullopt;
+            const auto taken = t ? (*t)["taken"].value<std::int64_t>() : std::nullopt;
+            if (!instanceId || !taken)
+                unusable(at(m.file, node), "a [[slot]] needs instance_id and taken (a FILETIME)");
+            WriterEntry *writer = service.writers().findInstance(*instanceId);
+            if (!writer)
+                continue;   // the writer restarted since (a new instance id): its old sessions are gone
+            const SimDuration heldFor{std::max<std::int64_t>(0, service.settings().startFileTime - *taken) * 100};
+            const int index = service.takeSlot(*writer, 0, (*t)["restore"].value_or(false),
+                                               parseGuid((*t)["set_id"].value_or(std::string{})).value_or(GUID_NULL),
+                                               heldFor);
+            if (index < 0)
+                continue;
+            Service::Slot &slot = service.slot(index);
+            slot.lastOperation = (*t)["operation"].value_or(std::string{});
+            slot.lastState = static_cast<VSS_WRITER_STATE>((*t)["state"].value_or(std::int64_t{VSS_WS_UNKNOWN}));
+            slot.lastFailure = static_cast<HRESULT>((*t)["failure"].value_or(std::int64_t{0}));
+        }
+
     long maxDevice = 0;
     if (const toml::array *shadows = doc["shadow"].as_array())
         for (const toml::node &node : *shadows) {
@@ -208,6 +232,21 @@ std::string render(Service &service)
         writers.push_back(std::move(t));
     }
     doc.insert("writer", std::move(writers));
+    toml::array slots;
+    for (std::size_t i = 0; i < service.slotCount(); ++i) {
+        const Service::Slot &s = service.slot(static_cast<int>(i));
+        const WriterEntry *w = s.held ? service.writers().find(s.writerUid) : nullptr;
+        if (!w || w->vanished || !w->subscribed)
+            continue;
+        slots.push_back(toml::table{{"instance_id", formatGuid(w->identity.instanceId)},
+                                    {"restore", s.restore},
+                                    {"taken", service.settings().startFileTime + s.taken.count() / 100},
+                                    {"set_id", formatGuid(s.snapshotSetId)},
+                                    {"operation", s.lastOperation},
+                                    {"state", static_cast<std::int64_t>(s.lastState)},
+                                    {"failure", static_cast<std::int64_t>(s.lastFailure)}});
+    }
+    doc.insert("slot", std::move(slots));
     toml::array shadows;
     for (const ShadowCopy &s : service.shadowCopies()) {
         if (!s.committed || !persistent(service, s))

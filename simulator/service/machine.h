@@ -1,6 +1,7 @@
 // VSSSIM_MACHINE=DIR: what outlives a process on Windows, kept in DIR/machine.toml so that a
 // requester run in one process sees what another left (vshadow -p C: then vshadow -q). Today that
-// is the volumes' GUID names, the persistent shadow copies and the machine's clock.
+// is the volumes' GUID names, the persistent shadow copies, the writers' instance ids, public status
+// and the session slots still held (R10 leftovers), and the machine's clock.
 #pragma once
 #include "private.h"
 

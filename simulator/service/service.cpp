@@ -232,7 +232,7 @@ HRESULT Service::injectedFault(std::string_view method, bool async)
     return S_OK;
 }
 
-int Service::takeSlot(WriterEntry &w, std::uint32_t session, bool restore, const VSS_ID &setId)
+int Service::takeSlot(WriterEntry &w, std::uint32_t session, bool restore, const VSS_ID &setId, SimDuration heldFor)
 {
     int &held = restore ? w.restoreSlotsHeld : w.backupSlotsHeld;
     if (held >= (restore ? options_.settings.restoreSlots : options_.settings.backupSlots))
@@ -251,7 +251,7 @@ int Service::takeSlot(WriterEntry &w, std::uint32_t session, bool restore, const
     s.session = session;
     s.restore = restore;
     s.held = true;
-    s.taken = now();
+    s.taken = now() - heldFor;
     s.snapshotSetId = setId;
     s.lastOperation.clear();
     s.lastState = VSS_WS_UNKNOWN;
@@ -260,7 +260,7 @@ int Service::takeSlot(WriterEntry &w, std::uint32_t session, bool restore, const
     s.lastMessage.clear();
     // R10: a slot still held two virtual days later is a leftover; the service drops it and logs 12289.
     std::weak_ptr<Service> self = weak_from_this();
-    s.reclaim = scheduler_.after(options_.settings.slotReclaimAge, [self, index] {
+    s.reclaim = scheduler_.after(std::max(SimDuration{0}, options_.settings.slotReclaimAge - heldFor), [self, index] {
         auto service = self.lock();
         if (!service)
             return;

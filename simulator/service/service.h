@@ -128,8 +128,12 @@ public:
         std::wstring lastMessage;
         TimerId reclaim;   ///< R10's two-day timer, cancelled when the slot is freed
     };
-    /** \brief Take a slot of `w` for a session; -1 when none is free (P0, RS0). */
-    int takeSlot(WriterEntry &w, std::uint32_t session, bool restore, const VSS_ID &setId);
+    /** \brief Take a slot of `w` for a session; -1 when none is free (P0, RS0). `heldFor`: how long it
+     *  has been held already (a leftover an earlier process left, VSSSIM_MACHINE), which brings its
+     *  two-day reclaim closer. */
+    int takeSlot(WriterEntry &w, std::uint32_t session, bool restore, const VSS_ID &setId,
+                 SimDuration heldFor = SimDuration{0});
+    std::size_t slotCount() const noexcept { return slots_.size(); }
     /** \brief Free a slot; its index then serves the next takeSlot. */
     void freeSlot(int index);
     Slot &slot(int index) { return slots_[static_cast<std::size_t>(index)]; }

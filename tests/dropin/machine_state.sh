@@ -53,6 +53,19 @@ listed=$("$vss_sim" list-writers "$failing" --machine "$dir/x3")
 echo "$listed" | grep -A3 "Writer name: 'Microsoft Exchange Writer'" | grep -qF 'State: [9] Failed' ||
     fail "vss-sim list-writers --machine does not show the failure: $listed"
 
+# R10 across processes: a requester killed after DoSnapshotSet leaves its writers' session slots held;
+# with one slot per writer the next process's backup finds none (VSS_E_WRITER_STATUS_NOT_AVAILABLE)
+# until the service reclaims them, two days after they were taken.
+printf '[scenario]\nname = "one-slot"\ndescription = "one backup slot per writer"\n[service]\nbackup_slots = 1\n[requester]\nscript = "none"\n' \
+    > "$dir/one-slot.toml"
+"$vss_sim" machine init "$dir/slots" "$dir/one-slot.toml" || fail "machine init for the slot check failed"
+VSSSIM_MACHINE=$dir/slots VSSSIM_EXITCODE=0 "$requester" create-and-die >/dev/null 2>&1
+grep -q '^\[\[slot\]\]$' "$dir/slots/machine.toml" || fail "the killed requester's slots are not kept: $(cat "$dir/slots/machine.toml")"
+VSSSIM_MACHINE=$dir/slots VSSSIM_EXITCODE=0 "$requester" create >/dev/null 2>&1
+after=$(VSSSIM_MACHINE=$dir/slots VSSSIM_EXITCODE=0 "$requester" status 2>/dev/null)
+echo "$after" | grep -q 'failure 0x80042409$' ||
+    fail "the next backup got a slot although a killed requester holds them all: $after"
+
 check_unusable() {   # check_unusable CONTENT MESSAGE
     printf '%s\n' "$1" > "$dir/machine.toml"
     cp "$dir/machine.toml" "$dir/before"
