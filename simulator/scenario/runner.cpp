@@ -93,6 +93,14 @@ HRESULT killedRequester(Service &svc)
     return hr;
 }
 
+WriterEntry *liveWriterNamed(Service &svc, std::string_view name)
+{
+    for (const auto &w : svc.writers().all())
+        if (w->identity.name == name && !w->vanished)
+            return w.get();
+    return nullptr;
+}
+
 /// The verbs a step and a [[background]] share: what happens to the machine besides the requester.
 HRESULT happen(Service &svc, std::string_view action, const std::string &writer, std::optional<SimDuration> duration)
 {
@@ -106,10 +114,7 @@ HRESULT happen(Service &svc, std::string_view action, const std::string &writer,
         svc.holdCreationUntil(svc.now() + duration.value_or(SimDuration{0}));
         return S_OK;
     }
-    WriterEntry *w = nullptr;
-    for (const auto &entry : svc.writers().all())
-        if (entry->identity.name == writer && !entry->vanished)
-            w = entry.get();
+    WriterEntry *w = liveWriterNamed(svc, writer);
     if (!w)
         return VSS_E_OBJECT_NOT_FOUND;
     if (action == "RestartWriter")
@@ -211,10 +216,8 @@ std::shared_ptr<Service> buildService(const Scenario &scenario, std::uint64_t se
         }
     }
     svc->callFaults() = scenario.callFaults;
-    if (scenario.notReadyFor) {
-        svc->setNotReady(*scenario.notReadyFor, scenario.notReadyResult);
-        svc->traceService("restart", "the VSS service restarted: not ready for " + formatSimTime(*scenario.notReadyFor).substr(2));
-    }
+    if (scenario.notReadyFor)
+        svc->startNotReady(*scenario.notReadyFor, scenario.notReadyResult);
     scheduleBackground(*svc, scenario.background);
     return svc;
 }
@@ -399,19 +402,11 @@ private:
         return session_->queryStatus(*pending_);
     }
 
-    WriterEntry *writerNamed(const std::string &name)
-    {
-        for (const auto &w : svc_->writers().all())
-            if (w->identity.name == name && !w->vanished)
-                return w.get();
-        return nullptr;
-    }
-
     std::vector<VSS_ID> classIds(const Step &st)
     {
         std::vector<VSS_ID> ids;
         for (const std::string &n : st.writers)
-            if (WriterEntry *w = writerNamed(n))
+            if (WriterEntry *w = liveWriterNamed(*svc_, n))
                 ids.push_back(w->identity.classId);
         return ids;
     }
@@ -450,7 +445,7 @@ private:
         if (c == "DisableWriterInstances") {
             std::vector<VSS_ID> ids;
             for (const std::string &n : st.writers)
-                if (WriterEntry *w = writerNamed(n))
+                if (WriterEntry *w = liveWriterNamed(*svc_, n))
                     ids.push_back(w->identity.instanceId);
             return s.disableWriterInstances(ids.data(), static_cast<UINT>(ids.size())).hr();
         }

@@ -16,9 +16,8 @@
 
 #include <toml++/toml.h>
 
-#include <winbase.h>
-
 #include "core/guid.h"
+#include "core/names.h"
 #include "core/process.h"
 #include "service/service.h"
 #include "service/shadow_attributes.h"
@@ -42,21 +41,10 @@ Machine *gMachine = nullptr;
 std::int64_t gRuns = 1;   ///< processes that have used the machine, this one included
 std::string gScenario;    ///< the scenario the machine runs under, kept as the file said
 
-std::wstring fromUtf8(const std::string &text)
+/// Text the machine file holds: toml++ has checked it is UTF-8, so the conversion cannot fail.
+std::wstring wide(const std::string &text)
 {
-    std::wstring out(text.size() + 1, L'\0');
-    const int n = MultiByteToWideChar(CP_UTF8, 0, text.c_str(), -1, out.data(), static_cast<int>(out.size()));
-    out.resize(n > 0 ? static_cast<std::size_t>(n - 1) : 0);
-    return out;
-}
-
-std::string toUtf8(const std::wstring &text)
-{
-    std::string out(text.size() * 4 + 1, '\0');
-    const int n = WideCharToMultiByte(CP_UTF8, 0, text.c_str(), -1, out.data(), static_cast<int>(out.size()), nullptr,
-                                      nullptr);
-    out.resize(n > 0 ? static_cast<std::size_t>(n - 1) : 0);
-    return out;
+    return fromUtf8(text).value_or(std::wstring{});
 }
 
 [[noreturn]] void unusable(const std::string &where, const std::string &message)
@@ -111,8 +99,8 @@ void load(Service &service, const Machine &m)
             if (!name || !guid)
                 unusable(at(m.file, node), "a [[volume]] needs name and guid_path");
             for (Volume &v : service.volumes())
-                if (v.name == fromUtf8(*name))
-                    v.guidPath = fromUtf8(*guid);
+                if (v.name == wide(*name))
+                    v.guidPath = wide(*guid);
         }
     if (const auto clock = doc["clock"].value<std::int64_t>())
         service.settings().startFileTime = *clock;   // time goes on from where the last process left it
@@ -141,7 +129,7 @@ void load(Service &service, const Machine &m)
                     w->publicStatus.failure = static_cast<HRESULT>((*t)["failure"].value_or(std::int64_t{0}));
                     w->publicStatus.hrApplication = static_cast<HRESULT>((*t)["application"].value_or(std::int64_t{0}));
                     if (const auto message = (*t)["message"].value<std::string>())
-                        w->publicStatus.message = fromUtf8(*message);
+                        w->publicStatus.message = wide(*message);
                 }
         }
 
@@ -183,7 +171,7 @@ void load(Service &service, const Machine &m)
             const auto created = (*t)["created"].value<std::int64_t>();
             if (!id || !setId || !volume || !device || !context || !created)
                 unusable(at(m.file, node), "a [[shadow]] needs id, set_id, volume, device, context and created");
-            const auto index = service.findVolume(fromUtf8(*volume));
+            const auto index = service.findVolume(wide(*volume));
             if (!index)
                 unusable(at(m.file, node), "shadow copy of volume " + *volume + ", which this machine does not have");
             ShadowCopy s;

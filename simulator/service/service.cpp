@@ -426,11 +426,16 @@ void Service::shutdown()
     }
 }
 
+void Service::startNotReady(SimDuration d, HRESULT hr)
+{
+    setNotReady(now() + d, hr);
+    traceService("restart", "the VSS service restarted: not ready for " + formatSimTime(d).substr(2));
+}
+
 void Service::restart(SimDuration notReadyFor, HRESULT notReadyResult)
 {
     shutdown();
-    setNotReady(now() + notReadyFor, notReadyResult);
-    traceService("restart", "the VSS service restarted: not ready for " + formatSimTime(notReadyFor).substr(2));
+    startNotReady(notReadyFor, notReadyResult);
     // The writers' processes outlive the service: they answer the new one once it is up.
     for (const auto &w : registry_.all())
         w->shuttingDown = false;

@@ -111,6 +111,8 @@ public:
     /** \brief The injected result of this call of `method`, S_OK when none applies (R17). */
     HRESULT injectedFault(std::string_view method, bool async);
     void setNotReady(SimTime until, HRESULT hr) { notReadyUntil_ = until; notReadyHr_ = hr; }
+    /** \brief The service has just started: requests get `hr` for `d` (S18); recorded in the trace. */
+    void startNotReady(SimDuration d, HRESULT hr);
     HRESULT notReadyResult() const noexcept { return now() < notReadyUntil_ ? notReadyHr_ : S_OK; }
 
     // ---- session slots (R10): owned here, because a released session's slots stay leftovers ----
