@@ -1,9 +1,14 @@
 # Prints "N passed, N failed" from one or more meson testlog.json files (JSON Lines).
 # doctest cases are counted from their TAP lines; plain tests, crashes and timeouts by verdict.
+# --failed-stages N adds the CI stages that failed outside any suite (a build that did not compile).
 import json, sys
 n = {"passed": 0, "failed": 0, "skipped": 0}
+args = sys.argv[1:]
+if args[:1] == ["--failed-stages"]:
+    n["failed"] += int(args[1])
+    args = args[2:]
 verdict = {"OK": "passed", "EXPECTEDFAIL": "passed", "SKIP": "skipped"}
-for path in sys.argv[1:]:
+for path in args:
     try:
         lines = open(path).read().splitlines()
     except OSError:
