@@ -1,4 +1,4 @@
-// The built-in writer populations (vssadmin-and-writers.md §4): real names, real class ids, and the
+// The built-in writer populations (docs/listings.md §4): real names, real class ids, and the
 // three instance ids that are identical on unrelated machines pinned. The default simulation and
 // scenario files both draw from this one table.
 #include "service/service.h"

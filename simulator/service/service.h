@@ -44,7 +44,7 @@ struct ServiceOptions {
     bool keepTrace = true;
 };
 
-/// A requester mistake (field-scenarios.md M1..M17), recorded with the virtual time it happened.
+/// A requester mistake (docs/behaviour.md §19, M1..M17), recorded with the virtual time it happened.
 struct Mistake {
     std::string id;
     std::string detail;
@@ -177,7 +177,7 @@ public:
     }
     void recordMistake(std::string id, std::string detail, std::uint32_t session);
 
-    // ---- retries across sessions (behavior.md §17; mistakes M8, M9) ----
+    // ---- retries across sessions (docs/behaviour.md §17; mistakes M8, M9) ----
     /** \brief A failure a retry must respect: a writer's (w) or the provider's at DoSnapshotSet (w null). */
     void noteFailure(const WriterEntry *w, HRESULT code, std::uint32_t session);
     /** \brief A snapshot set was made: the retry count starts again. */
@@ -239,7 +239,7 @@ private:
 /// a scenario file, VSSSIM_SEED a seed; otherwise the Windows 10/11 client writer set, seed 0.
 std::shared_ptr<Service> makeDefaultService();
 
-/// Identities of the built-in writer profiles (vssadmin-and-writers.md §4).
+/// Identities of the built-in writer profiles (docs/listings.md §4).
 struct ProfileWriter {
     std::string_view name;
     VSS_ID classId;

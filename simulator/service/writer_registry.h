@@ -52,7 +52,7 @@ public:
     virtual void shutdown() noexcept {}
 };
 
-/// The writer's public status (behavior.md §1.4): what sessions without a record of it see.
+/// The writer's public status (docs/behaviour.md §1.4): what sessions without a record of it see.
 struct PublicStatus {
     VSS_WRITER_STATE state = VSS_WS_STABLE;
     HRESULT failure = S_OK;
