@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <unordered_map>
 #include <vector>
 
 #include "core/writer_state.h"
@@ -89,6 +90,12 @@ public:
 private:
     std::vector<std::unique_ptr<WriterEntry>> writers_;
     std::vector<WriterEntry *> byUid_{nullptr};   ///< uid -> entry: uids are dense and never reused
+    struct GuidHash {
+        std::size_t operator()(const VSS_ID &id) const noexcept;
+    };
+    /// instance id -> every entry that had it, in subscription order (a restart keeps the old, vanished one):
+    /// SetBackupSucceeded looks a writer up per component, which was quadratic with many writers.
+    std::unordered_map<VSS_ID, std::vector<WriterEntry *>, GuidHash> byInstance_;
     std::uint32_t nextUid_ = 1;
 };
 
