@@ -37,6 +37,7 @@
 #include "scenario/listing.h"
 #include "scenario/loader.h"
 #include "scenario/runner.h"
+#include "scenario/search_path.h"
 #include "scenario/spelling.h"
 #include "service/os_versions.h"
 #include "service/service.h"
@@ -886,7 +887,7 @@ Sightings scenariosShowing(std::string_view name)
     Sightings out;
     std::error_code ec;
     std::vector<std::filesystem::path> tomls;
-    for (const auto &entry : std::filesystem::directory_iterator(VSSSIM_SCENARIO_DIR, ec))
+    for (const auto &entry : std::filesystem::directory_iterator(shippedScenarioDir(), ec))
         if (entry.path().extension() == ".toml")
             tomls.push_back(entry.path());
     std::sort(tomls.begin(), tomls.end());
@@ -984,7 +985,7 @@ int explainCode(const Options &o, HRESULT hr)
                                  "  reaction:     {}\n  retry:        {}\n",
                                  g->seenIn, g->meaning, g->reaction, g->retry);
     if (vss) {
-        std::cout << "shipped scenarios (" VSSSIM_SCENARIO_DIR "):\n";
+        std::cout << "shipped scenarios (" << shippedScenarioDir() << "):\n";
         std::cout << fmt::format("  their run shows it:  {}\n",
                                  seen.inTrace.empty() ? std::string("none") : joinText(seen.inTrace, ", "));
         if (!seen.inScenario.empty())
