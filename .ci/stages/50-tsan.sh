@@ -10,5 +10,5 @@ meson setup build-tsan -Dbuildtype=debugoptimized -Db_sanitize=thread -Db_lundef
   >/dev/null || exit 1
 meson compile -C build-tsan tests/test-service tests/test-writer tests/test-conformance tests/test-stress || exit 1
 TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" VSSSIM_STRESS_THREADS=4 VSSSIM_STRESS_SESSIONS=64 \
-  VSSSIM_STRESS_ROUNDS=2 meson test -C build-tsan --no-rebuild --num-processes 2 --print-errorlogs \
+  VSSSIM_STRESS_ROUNDS=10 meson test -C build-tsan --no-rebuild --num-processes 2 --print-errorlogs \
   service writer conformance stress   # the service suite is service and writer
