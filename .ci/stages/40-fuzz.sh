@@ -5,9 +5,8 @@
 set -uo pipefail
 seconds=${VSSSIM_FUZZ_SECONDS:-35}
 rm -rf build-fuzz
-# -fno-sanitize=enum as in 20-sanitize, until enum arguments are range-checked as raw values (defect 2).
 CXX="ccache clang++-14" meson setup build-fuzz -Dfuzz=true -Dtests=false -Dbuildtype=debugoptimized \
-  -Db_sanitize=address,undefined -Db_lundef=false "-Dcpp_args=-fno-sanitize=enum -fno-sanitize-recover=all" \
+  -Db_sanitize=address,undefined -Db_lundef=false "-Dcpp_args=-fno-sanitize-recover=all" \
   >/dev/null || exit 1
 targets=(scenario-loader bcd-reader wmd-reader call-sequence)
 meson compile -C build-fuzz "${targets[@]/#/fuzz/fuzz-}" || exit 1
