@@ -385,6 +385,106 @@ ScenarioError syntaxError(std::string_view text, const std::string &path, const 
     return {path, std::max<std::uint32_t>(line, 1), std::max<std::uint32_t>(column, 1), std::move(message)};
 }
 
+// ---- bounds before toml++ ----
+
+/// toml++ recurses once per key part and per nesting level; a 40,000-part dotted key overflows the stack
+/// inside it. Scenario files are a few kilobytes; these bounds are far above any real one.
+constexpr std::size_t kMaxScenarioBytes = 16u << 20;
+constexpr std::size_t kMaxKeyParts = 64;
+constexpr std::size_t kMaxNesting = 64;
+
+/// A cheap pass over the raw text, before toml++ sees it: the longest dotted key (a run of bare or quoted
+/// parts joined by '.') and the deepest nesting of arrays and inline tables. It does not parse TOML and
+/// only needs to overestimate: a float or a date has at most a few dots, far below the bound.
+std::optional<ScenarioError> boundsError(std::string_view text, const std::string &path)
+{
+    if (text.size() > kMaxScenarioBytes)
+        return ScenarioError{path, 0, 0, fmt::format("scenario file is {} bytes; at most {} are read",
+                                                     text.size(), kMaxScenarioBytes)};
+    std::uint32_t line = 1;
+    std::size_t lineStart = 0;
+    std::size_t parts = 0;            // parts of the current dotted run
+    std::size_t runStart = 0;         // where that run began
+    bool afterDot = false;            // the last token was a '.' of the run
+    std::size_t depth = 0;            // open '[' (values, not headers) and '{'
+    std::vector<bool> headerBracket;  // per open '[': true when it opened a [table] header
+    auto column = [&](std::size_t at) { return columnOfByte(text.substr(lineStart), at - lineStart); };
+    auto part = [&](std::size_t at) -> std::optional<ScenarioError> {
+        parts = afterDot ? parts + 1 : 1;
+        if (!afterDot)
+            runStart = at;
+        afterDot = false;
+        if (parts > kMaxKeyParts)
+            return ScenarioError{path, line, column(runStart),
+                                 fmt::format("key has more than {} dotted parts", kMaxKeyParts)};
+        return std::nullopt;
+    };
+    auto bare = [](char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-' ||
+               c == '+' || c == ':';
+    };
+    for (std::size_t i = 0; i < text.size();) {
+        const char c = text[i];
+        if (c == '\n') {
+            ++line;
+            lineStart = ++i;
+            afterDot = false;
+            parts = 0;
+        } else if (c == '#') {
+            while (i < text.size() && text[i] != '\n')
+                ++i;
+        } else if (c == '"' || c == '\'') {
+            const std::size_t start = i;
+            const std::string_view triple = c == '"' ? "\"\"\""sv : "'''"sv;
+            const bool multi = text.substr(i, 3) == triple;
+            const std::string_view close = multi ? triple : triple.substr(0, 1);
+            i += close.size();
+            while (i < text.size() && text.substr(i, close.size()) != close) {
+                if (c == '"' && text[i] == '\\' && i + 1 < text.size() && text[i + 1] != '\n')
+                    ++i;   // an escaped quote does not close; a line-ending backslash still counts its line
+                else if (text[i] == '\n') {
+                    if (!multi)
+                        break;   // toml++ reports the unterminated string
+                    ++line;
+                    lineStart = i + 1;
+                }
+                ++i;
+            }
+            i = std::min(text.size(), i + close.size());
+            if (auto e = part(start))
+                return e;
+        } else if (bare(c)) {
+            const std::size_t start = i;
+            while (i < text.size() && bare(text[i]))
+                ++i;
+            if (auto e = part(start))
+                return e;
+        } else if (c == '.') {
+            afterDot = parts > 0;
+            ++i;
+        } else if (c == ' ' || c == '\t' || c == '\r') {
+            ++i;
+        } else {
+            afterDot = false;
+            parts = 0;
+            if (c == '[' || c == '{') {
+                const bool header = c == '[' && depth == 0 &&
+                                    text.substr(lineStart, i - lineStart).find_first_not_of(" \t[") == std::string_view::npos;
+                headerBracket.push_back(header);
+                if (!header && ++depth > kMaxNesting)
+                    return ScenarioError{path, line, column(i),
+                                         fmt::format("arrays and inline tables nest more than {} deep", kMaxNesting)};
+            } else if ((c == ']' || c == '}') && !headerBracket.empty()) {
+                if (!headerBracket.back())
+                    --depth;
+                headerBracket.pop_back();
+            }
+            ++i;
+        }
+    }
+    return std::nullopt;
+}
+
 // ---- the loader ----
 
 struct WriterInfo {
@@ -401,6 +501,10 @@ public:
     LoadResult run()
     {
         LoadResult result;
+        if (auto e = boundsError(text_, path_)) {
+            result.errors.push_back(std::move(*e));
+            return result;
+        }
         toml::table root;
         try {
             root = toml::parse(text_, std::string_view{path_});
