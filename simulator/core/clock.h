@@ -16,6 +16,30 @@ using SimTime = std::chrono::nanoseconds;  // since the start of the simulation
 
 inline constexpr SimDuration ms(std::int64_t n) { return std::chrono::milliseconds(n); }
 
+/// Times and durations each within the documented maximum (106751d, about INT64_MAX ns) overflow when
+/// added (two such Sleeps; an event timeout after a hang): the sum stops at the end of representable time,
+/// which no run reaches, instead of wrapping into the past.
+constexpr SimDuration saturatingAdd(SimDuration a, SimDuration b) noexcept
+{
+    SimDuration::rep sum = 0;
+    if (__builtin_add_overflow(a.count(), b.count(), &sum))
+        return b.count() > 0 ? SimDuration::max() : SimDuration::min();
+    return SimDuration{sum};
+}
+
+/// A real-clock conversion (a scaled duration in nanoseconds, as a double) held in range: infinity or a
+/// value past INT64_MAX converted to an integer is undefined behaviour.
+constexpr SimDuration saturatingFromDouble(double ns) noexcept
+{
+    // 2^63 as a double; every double below it converts exactly to an int64.
+    constexpr double kLimit = 9223372036854775808.0;
+    if (!(ns > -kLimit))   // also nan
+        return ns != ns ? SimDuration{0} : SimDuration::min();
+    if (ns >= kLimit)
+        return SimDuration::max();
+    return SimDuration{static_cast<SimDuration::rep>(ns)};
+}
+
 class Clock
 {
 public:

@@ -16,8 +16,8 @@ public:
 
     SimTime now() const noexcept override
     {
-        const auto real = std::chrono::steady_clock::now() - start_;
-        return std::chrono::duration_cast<SimTime>(real * scale_);
+        const auto real = std::chrono::duration_cast<SimTime>(std::chrono::steady_clock::now() - start_);
+        return saturatingFromDouble(static_cast<double>(real.count()) * scale_);
     }
 
     void advanceTo(SimTime t, boost::asio::io_context &io) override
@@ -25,7 +25,8 @@ public:
         const SimTime current = now();
         if (t <= current)
             return;
-        boost::asio::steady_timer timer(io, std::chrono::duration_cast<std::chrono::steady_clock::duration>((t - current) / scale_));
+        const SimDuration wait = saturatingFromDouble(static_cast<double>((t - current).count()) / scale_);
+        boost::asio::steady_timer timer(io, std::chrono::duration_cast<std::chrono::steady_clock::duration>(wait));
         timer.wait();
     }
 

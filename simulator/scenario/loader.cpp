@@ -35,12 +35,58 @@
 
 namespace vsssim {
 
+namespace {
+
+/// A value echoed in a message is cut here: a 1 MiB key must not fill the terminal.
+constexpr std::size_t kMaxShownValue = 80;
+/// The whole message, a last net for anything echoed without quoted().
+constexpr std::size_t kMaxShownMessage = 400;
+
+bool isContinuation(char c)
+{
+    return (static_cast<unsigned char>(c) & 0xc0u) == 0x80u;
+}
+
+/// The one helper for text from a scenario file in a message: control bytes (NUL, ESC, BEL, newlines)
+/// escaped, so one error stays one line and cannot drive the terminal, and text past `limit` bytes cut
+/// at a character boundary with the full length said.
+std::string printable(std::string_view s, std::size_t limit)
+{
+    std::size_t cut = s.size();
+    if (s.size() > limit) {
+        cut = limit;
+        while (cut > 0 && isContinuation(s[cut]))
+            --cut;
+    }
+    std::string out;
+    for (char c : s.substr(0, cut)) {
+        const auto u = static_cast<unsigned char>(c);
+        if (c == '\n')
+            out += "\\n";
+        else if (c == '\t')
+            out += "\\t";
+        else if (c == '\r')
+            out += "\\r";
+        else if (u < 0x20 || u == 0x7f)
+            out += fmt::format("\\x{:02x}", u);
+        else
+            out += c;
+    }
+    if (cut < s.size())
+        out += fmt::format("... ({} bytes)", s.size());
+    return out;
+}
+
+} // namespace
+
 std::string ScenarioError::format() const
 {
+    const std::string shownFile = printable(file, kMaxShownMessage);
+    const std::string shownMessage = printable(message, kMaxShownMessage);
     // A file that cannot be read has no position; editors still jump to the file.
     if (line == 0)
-        return fmt::format("{}: error: {}", file, message);
-    return fmt::format("{}:{}:{}: error: {}", file, line, column, message);
+        return fmt::format("{}: error: {}", shownFile, shownMessage);
+    return fmt::format("{}:{}:{}: error: {}", shownFile, line, column, shownMessage);
 }
 
 namespace {
@@ -153,6 +199,8 @@ constexpr std::array<std::string_view, 6> kOtherFaultMethods{
 
 constexpr std::array<std::string_view, 4> kScripts{"backup", "restore", "observer", "none"};
 constexpr std::array<std::string_view, 2> kClocks{"virtual", "real"};
+constexpr double kMinTimeScale = 0.001;
+constexpr double kMaxTimeScale = 1e6;
 
 /// The Test Writer page spells PrepareForSnapshot this way; its configurations must replay unchanged.
 constexpr std::string_view kTestWriterTypo = "PrepareForSnapsot";
@@ -188,22 +236,7 @@ bool contains(const Range &r, std::string_view s)
 /// so one error stays one line.
 std::string quoted(std::string_view s)
 {
-    std::string out = "'";
-    for (char c : s) {
-        const auto u = static_cast<unsigned char>(c);
-        if (c == '\n')
-            out += "\\n";
-        else if (c == '\t')
-            out += "\\t";
-        else if (c == '\r')
-            out += "\\r";
-        else if (u < 0x20 || u == 0x7f)
-            out += fmt::format("\\x{:02x}", u);
-        else
-            out += c;
-    }
-    out += '\'';
-    return out;
+    return "'" + printable(s, kMaxShownValue) + "'";
 }
 
 std::string didYouMean(std::optional<std::string_view> s)
@@ -287,11 +320,6 @@ std::string_view lineOf(std::string_view text, std::uint32_t line)
     return s;
 }
 
-bool isContinuation(char c)
-{
-    return (static_cast<unsigned char>(c) & 0xc0u) == 0x80u;
-}
-
 /// toml++ counts columns in code points; the hint below works in bytes of that line.
 std::size_t byteOfColumn(std::string_view line, std::uint32_t column)
 {
@@ -363,7 +391,8 @@ std::optional<ScenarioError> bareWordHint(std::string_view text, const std::stri
             word = rest;
     }
     const bool literal = word.find_first_of("\\\"") != std::string_view::npos;
-    const std::string shown = literal ? fmt::format("'{}'", word) : fmt::format("\"{}\"", word);
+    const std::string shown = literal ? fmt::format("'{}'", printable(word, kMaxShownValue))
+                                      : fmt::format("\"{}\"", printable(word, kMaxShownValue));
     return ScenarioError{path, line, columnOfByte(src, start),
                          fmt::format("expected a value; strings must be quoted ({})", shown)};
 }
@@ -561,7 +590,7 @@ private:
             (void)value;
             if (contains(allowed, key.str()))
                 continue;
-            fail(key.source(), fmt::format("unknown key '{}' in {}{}", key.str(), where,
+            fail(key.source(), fmt::format("unknown key {} in {}{}", quoted(key.str()), where,
                                            didYouMean(closestName(key.str(), allowed))));
         }
     }
@@ -614,11 +643,9 @@ private:
             typeError(*n, key, "an integer");
             return std::nullopt;
         }
+        // Both bounds, always: "at least 1" told to INT64_MAX reads as a contradiction.
         if (i->get() < min || i->get() > max) {
-            if (max == std::numeric_limits<std::int32_t>::max())
-                fail(*n, fmt::format("'{}' must be at least {}, got {}", key, min, i->get()));
-            else
-                fail(*n, fmt::format("'{}' must be between {} and {}, got {}", key, min, max, i->get()));
+            fail(*n, fmt::format("'{}' must be between {} and {}, got {}", key, min, max, i->get()));
             return std::nullopt;
         }
         return i->get();
@@ -1001,7 +1028,8 @@ private:
             "scenario", "service", "volume", "writer", "fault", "requester", "step", "background", "expect"};
         if (value.is_table() || value.is_array_of_tables()) {
             const bool many = value.is_array_of_tables();
-            const std::string shown = many ? fmt::format("[[{}]]", key.str()) : fmt::format("[{}]", key.str());
+            const std::string shown = many ? fmt::format("[[{}]]", printable(key.str(), kMaxShownValue))
+                                          : fmt::format("[{}]", printable(key.str(), kMaxShownValue));
             std::string hint;
             if (auto near = closestName(key.str(), kNames)) {
                 const auto i = static_cast<std::size_t>(std::find(kNames.begin(), kNames.end(), *near) - kNames.begin());
@@ -1016,8 +1044,8 @@ private:
             fail(key.source(), fmt::format("'{}' belongs in [scenario]: move it below the [scenario] header", key.str()));
             return;
         }
-        fail(key.source(), fmt::format("unknown key '{}' at the top level; keys belong in a table such as [scenario]",
-                                       key.str()));
+        fail(key.source(), fmt::format("unknown key {} at the top level; keys belong in a table such as [scenario]",
+                                       quoted(key.str())));
     }
 
     void parseScenarioTable(const toml::table &t)
@@ -1076,9 +1104,11 @@ private:
                 scale = static_cast<double>(i->get());
             else
                 typeError(*n, "time_scale", "a number");
-            // `!(x > 0)` also rejects nan.
-            if (scale && !(*scale > 0 && *scale < std::numeric_limits<double>::infinity())) {
-                fail(*n, fmt::format("'time_scale' must be a positive number, got {}", describe(*n)));
+            // `!(x >= min)` also rejects nan. The bounds keep every scaled wait finite and in range: a 25 s
+            // delay at 1e-9 would be 800 years of real time, 1e308 makes the clock read infinity.
+            if (scale && !(*scale >= kMinTimeScale && *scale <= kMaxTimeScale)) {
+                fail(*n, fmt::format("'time_scale' must be between {} and {}, got {}", kMinTimeScale, kMaxTimeScale,
+                                     describe(*n)));
                 scale.reset();
             }
             if (scale && !sc_.realTime) {
@@ -1604,7 +1634,8 @@ private:
             else
                 typeError(*n, "numFailures", "a positive integer");
             if (v && (*v < 1 || *v > std::numeric_limits<std::int32_t>::max()))
-                fail(*n, fmt::format("'numFailures' must be at least 1, got {}", *v));
+                fail(*n, fmt::format("'numFailures' must be between 1 and {}, got {}",
+                                     std::numeric_limits<std::int32_t>::max(), *v));
             else if (v)
                 numFailures = static_cast<int>(*v);
         }

@@ -111,7 +111,7 @@ HRESULT happen(Service &svc, std::string_view action, const std::string &writer,
         return S_OK;
     }
     if (action == "BackgroundSnapshot") {
-        svc.holdCreationUntil(svc.now() + duration.value_or(SimDuration{0}));
+        svc.holdCreationUntil(saturatingAdd(svc.now(), duration.value_or(SimDuration{0})));
         return S_OK;
     }
     WriterEntry *w = liveWriterNamed(svc, writer);
@@ -364,7 +364,7 @@ public:
         session_->release();
         report_.virtualEnd = svc_->now();
         // Let BackupShutdown handlers return and leftover slots be reclaimed (R10: two days).
-        svc_->runUntilIdle(svc_->now() + std::chrono::hours(72));
+        svc_->runUntilIdle(saturatingAdd(svc_->now(), std::chrono::hours(72)));
         if (atLabel_)
             atLabel_("", S_OK, *svc_);
         checker_.finish(held_);

@@ -398,7 +398,7 @@ void Service::traceService(std::string_view what, std::string detail)
 
 void Service::advance(SimDuration d)
 {
-    scheduler_.runUntil(now() + d);
+    scheduler_.runUntil(saturatingAdd(now(), d));
 }
 
 void Service::runUntilIdle(SimTime limit)
@@ -428,7 +428,7 @@ void Service::shutdown()
 
 void Service::startNotReady(SimDuration d, HRESULT hr)
 {
-    setNotReady(now() + d, hr);
+    setNotReady(saturatingAdd(now(), d), hr);
     traceService("restart", "the VSS service restarted: not ready for " + formatSimTime(d).substr(2));
 }
 
