@@ -17,6 +17,7 @@
 #include "core/clock.h"
 #include "core/names.h"
 #include "scenario/loader.h"
+#include "scenario/runner.h"
 #include "service/service.h"
 
 using vsssim::Hr;
@@ -180,4 +181,22 @@ TEST_CASE("Loader messages cut long values and escape control bytes")
     r = vsssim::parseScenario(header + "[service]\n" + dotted + " = 1\n", "t.toml");
     REQUIRE_FALSE(r.errors.empty());
     CHECK(r.errors.front().message.find("unknown key") != std::string::npos);
+}
+
+TEST_CASE("A real-clock run past its wall-clock limit ends, failed with the reason")
+{
+    // time_scale 0.001 makes the 25 s delay seven hours of real time; the event timeout would follow it.
+    const std::string text = "[scenario]\nname = \"t\"\ndescription = \"t\"\nclock = \"real\"\ntime_scale = 0.001\n"
+                             "[service]\nprofiles = [\"none\"]\n"
+                             "[[writer]]\nname = \"Slow\"\nclass_id = \"{11111111-2222-3333-4444-555555555555}\"\n"
+                             "[[writer.on]]\nevent = \"Identify\"\ndelay = \"25s\"\n";
+    vsssim::LoadResult loaded = vsssim::parseScenario(text, "t.toml");
+    REQUIRE(loaded.scenario);
+    vsssim::RunOptions options;
+    options.wallClockLimit = std::chrono::milliseconds(100);
+    const vsssim::RunReport report = vsssim::runScenario(*loaded.scenario, options, {});
+    CHECK_FALSE(report.passed);
+    REQUIRE_FALSE(report.failures.empty());
+    CHECK(report.failures.back().what == "the real-clock run");
+    CHECK(report.failures.back().expected == "an end within the wall-clock limit of 0.1 s");
 }

@@ -48,6 +48,8 @@ public:
     /** \brief Make `t` the present: jump (virtual) or wait for it on the io_context (real time). */
     virtual void advanceTo(SimTime t, boost::asio::io_context &io) = 0;
     virtual bool isVirtual() const noexcept = 0;
+    /** \brief A real clock that reached its wall-clock limit and jumps from then on. */
+    virtual bool wallLimitReached() const noexcept { return false; }
 };
 
 /// Jumps straight to the next deadline: a ten-minute scenario must finish in milliseconds under CI.
@@ -68,7 +70,9 @@ private:
 
 /// Wall-clock time, optionally scaled (scale 60: one real second is one simulated minute), for
 /// requesters that measure elapsed time with real clocks (R14).
-std::unique_ptr<Clock> makeRealClock(double scale);
+/// Past `wallLimit` of real time it stops waiting and jumps like the virtual clock, so a real-clock run
+/// with an 800-year wait or a hanging handler under a 292-year timeout still ends; the run is then failed.
+std::unique_ptr<Clock> makeRealClock(double scale, std::chrono::milliseconds wallLimit);
 
 /// For threads not attached to a virtual-time simulation (R14): Sleep sleeps, GetTickCount counts.
 void realSleep(std::chrono::milliseconds d);

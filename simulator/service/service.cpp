@@ -51,7 +51,7 @@ private:
 
 Service::Service(ServiceOptions options)
     : options_(std::move(options)),
-      clock_(options_.realTime ? makeRealClock(options_.timeScale) : std::make_unique<VirtualClock>()),
+      clock_(options_.realTime ? makeRealClock(options_.timeScale, options_.wallClockLimit) : std::make_unique<VirtualClock>()),
       scheduler_(*clock_),
       rng_(options_.seed),
       log_(makeLogger("service", clock_.get()))
