@@ -14,6 +14,7 @@
 #include <vsssim/vsssim.h>
 
 #include "boundary/com_object.h"
+#include "core/alloc_failure.h"
 #include "core/clock.h"
 #include "core/names.h"
 #include "scenario/loader.h"
@@ -199,4 +200,91 @@ TEST_CASE("A real-clock run past its wall-clock limit ends, failed with the reas
     REQUIRE_FALSE(report.failures.empty());
     CHECK(report.failures.back().what == "the real-clock run");
     CHECK(report.failures.back().expected == "an end within the wall-clock limit of 0.1 s");
+}
+
+namespace {
+
+std::size_t gOutOfMemoryAnswers = 0;
+
+/// A backup's status reading, the calls that hand out the simulator's BSTRs: every call gives its normal
+/// result or E_OUTOFMEMORY, and after E_OUTOFMEMORY the same call again gives the normal result.
+void statusLifecycle()
+{
+    auto svc = install();
+    const std::size_t bstrs = vsssim::liveBstrCount();
+    IVssBackupComponents *p = nullptr;
+    REQUIRE(Hr{CreateVssBackupComponents(&p)} == Hr{S_OK});
+    IVssBackupComponentsEx3 *ex3 = nullptr;
+    REQUIRE(Hr{p->QueryInterface(IID_IVssBackupComponentsEx3, reinterpret_cast<void **>(&ex3))} == Hr{S_OK});
+    REQUIRE(Hr{p->InitializeForBackup()} == Hr{S_OK});
+    IVssAsync *async = nullptr;
+    REQUIRE(Hr{p->GatherWriterMetadata(&async)} == Hr{S_OK});
+    REQUIRE(Hr{async->Wait()} == Hr{S_OK});
+    async->Release();
+    REQUIRE(Hr{p->GatherWriterStatus(&async)} == Hr{S_OK});
+    REQUIRE(Hr{async->Wait()} == Hr{S_OK});
+    async->Release();
+    UINT count = 0;
+    REQUIRE(Hr{p->GetWriterStatusCount(&count)} == Hr{S_OK});
+    REQUIRE(count > 0);
+    for (UINT i = 0; i < count; ++i) {
+        auto read = [&](bool ex) {
+            VSS_ID instance{}, writer{};
+            BSTR name = nullptr, message = nullptr;
+            VSS_WRITER_STATE state{};
+            HRESULT failure = S_OK, application = S_OK;
+            const HRESULT hr = ex ? ex3->GetWriterStatusEx(i, &instance, &writer, &name, &state, &failure, &application,
+                                                           &message)
+                                  : p->GetWriterStatus(i, &instance, &writer, &name, &state, &failure);
+            if (hr == E_OUTOFMEMORY) {
+                ++gOutOfMemoryAnswers;
+                CHECK(name == nullptr);   // nothing handed out
+                CHECK(message == nullptr);
+            } else {
+                CHECK(Hr{hr} == Hr{S_OK});
+                CHECK(name != nullptr);
+            }
+            SysFreeString(name);
+            SysFreeString(message);
+            return hr;
+        };
+        for (bool ex : {false, true})
+            if (read(ex) == E_OUTOFMEMORY)
+                CHECK(Hr{read(ex)} == Hr{S_OK});   // the session is still usable
+    }
+    CHECK(Hr{p->FreeWriterStatus()} == Hr{S_OK});
+    ex3->Release();
+    p->Release();
+    CHECK(vsssim::liveBstrCount() == bstrs);   // no leak on either path
+}
+
+} // namespace
+
+TEST_CASE("Allocation failure injection: a sweep over every allocation point of the status reading")
+{
+    vsssim::failAllocationAt(0);
+    gOutOfMemoryAnswers = 0;
+    statusLifecycle();
+    CHECK(gOutOfMemoryAnswers == 0);
+    const std::uint64_t points = vsssim::allocationPointsPassed();
+    REQUIRE(points > 0);
+    for (std::uint64_t n = 1; n <= points; ++n) {
+        INFO("failing allocation point ", n, " of ", points);
+        vsssim::failAllocationAt(n);
+        statusLifecycle();
+    }
+    CHECK(gOutOfMemoryAnswers == points);   // every point failed once, and was answered E_OUTOFMEMORY
+    vsssim::failAllocationAt(0);
+}
+
+TEST_CASE("[service] fail_allocation arms the injection; GetWriterStatusEx returns E_OUTOFMEMORY")
+{
+    const std::string text = "[scenario]\nname = \"t\"\ndescription = \"t\"\n[service]\nfail_allocation = 0\n";
+    CHECK(vsssim::parseScenario(text, "t.toml").errors.at(0).format() ==
+          "t.toml:5:19: error: 'fail_allocation' must be between 1 and 2147483647, got 0");
+    vsssim::LoadResult loaded =
+        vsssim::parseScenario("[scenario]\nname = \"t\"\ndescription = \"t\"\n[service]\nfail_allocation = 3\n", "t.toml");
+    REQUIRE(loaded.scenario);
+    CHECK(loaded.scenario->settings.failAllocation == 3);
+    vsssim::failAllocationAt(0);
 }

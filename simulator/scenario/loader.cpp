@@ -1134,10 +1134,11 @@ private:
 
     void parseService(const toml::table &t)
     {
-        static constexpr std::array<std::string_view, 17> kKeys{
+        static constexpr std::array<std::string_view, 18> kKeys{
             "os", "profiles", "event_timeout", "hold_writes_limit", "commit_duration", "provider_fault",
             "writer_abort_result", "backup_slots", "restore_slots", "slot_reclaim_after", "shuffle_status", "strict",
-            "not_ready_for", "not_ready_result", "unsupported_contexts", "host_name", "wait_returns_failure"};
+            "not_ready_for", "not_ready_result", "unsupported_contexts", "host_name", "wait_returns_failure",
+            "fail_allocation"};
         checkKeys(t, kKeys, "[service]");
         ServiceSettings &s = sc_.settings;
         if (const toml::node *n = find(t, "os"))
@@ -1170,6 +1171,8 @@ private:
             p.writerAbortResult = *hr;
         if (auto i = integer(t, "backup_slots", 1))
             s.backupSlots = static_cast<int>(*i);
+        if (auto i = integer(t, "fail_allocation", 1))
+            s.failAllocation = *i;
         if (auto i = integer(t, "restore_slots", 1))
             s.restoreSlots = static_cast<int>(*i);
         if (auto d = duration(t, "slot_reclaim_after"))

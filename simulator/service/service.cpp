@@ -8,6 +8,7 @@
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include "core/alloc_failure.h"
 #include "core/guid.h"
 #include "core/log.h"
 #include "core/names.h"
@@ -57,6 +58,8 @@ Service::Service(ServiceOptions options)
       log_(makeLogger("service", clock_.get()))
 {
     trace_.keepRecords(options_.keepTrace);
+    if (options_.settings.failAllocation > 0)
+        failAllocationAt(static_cast<std::uint64_t>(options_.settings.failAllocation));
     // Volume GUID names come from the seed too, so a run is reproducible from the seed alone.
     for (const wchar_t *letter : {L"C:\\", L"D:\\", L"E:\\"}) {
         Volume v;
