@@ -1,3 +1,4 @@
+#include "core/names.h"
 #include "boundary/backup_components.h"
 
 #include <algorithm>
@@ -322,14 +323,20 @@ HRESULT BackupComponents::SetContext(LONG lContext) noexcept
 HRESULT BackupComponents::SetBackupState(bool bSelectComponents, bool bBackupBootableSystemState,
                                          VSS_BACKUP_TYPE backupType, bool bPartialFileSupport) noexcept
 {
-    return locked("IVssBackupComponents::SetBackupState", [&] {
+    return locked("IVssBackupComponents::SetBackupState", [&]() -> HRESULT {
+        if (!isEnumValue(backupType, EnumKind::BackupType))
+            return E_INVALIDARG;
         return session_->setBackupState(bSelectComponents, bBackupBootableSystemState, backupType, bPartialFileSupport).hr();
     });
 }
 
 HRESULT BackupComponents::SetRestoreState(VSS_RESTORE_TYPE restoreType) noexcept
 {
-    return locked("IVssBackupComponents::SetRestoreState", [&] { return session_->setRestoreState(restoreType).hr(); });
+    return locked("IVssBackupComponents::SetRestoreState", [&]() -> HRESULT {
+        if (!isEnumValue(restoreType, EnumKind::RestoreType))
+            return E_INVALIDARG;
+        return session_->setRestoreState(restoreType).hr();
+    });
 }
 
 HRESULT BackupComponents::DisableWriterClasses(const VSS_ID *rgWriterClassId, UINT cClassId) noexcept
@@ -471,7 +478,7 @@ HRESULT BackupComponents::AddComponent(VSS_ID instanceId, VSS_ID writerId, VSS_C
                                        LPCWSTR wszLogicalPath, LPCWSTR wszComponentName) noexcept
 {
     return locked("IVssBackupComponents::AddComponent", [&]() -> HRESULT {
-        if (!wszComponentName)
+        if (!wszComponentName || !isEnumValue(ct, EnumKind::ComponentType))
             return E_INVALIDARG;
         return session_->addComponent(instanceId, writerId, ct, orEmpty(wszLogicalPath), wszComponentName).hr();
     });
@@ -481,7 +488,7 @@ HRESULT BackupComponents::SetBackupSucceeded(VSS_ID instanceId, VSS_ID writerId,
                                              LPCWSTR wszLogicalPath, LPCWSTR wszComponentName, bool bSucceded) noexcept
 {
     return locked("IVssBackupComponents::SetBackupSucceeded", [&]() -> HRESULT {
-        if (!wszComponentName)
+        if (!wszComponentName || !isEnumValue(ct, EnumKind::ComponentType))
             return E_INVALIDARG;
         return session_->setBackupSucceeded(instanceId, writerId, ct, orEmpty(wszLogicalPath), wszComponentName, bSucceded).hr();
     });
@@ -491,7 +498,7 @@ HRESULT BackupComponents::SetBackupOptions(VSS_ID writerId, VSS_COMPONENT_TYPE c
                                            LPCWSTR wszComponentName, LPCWSTR wszBackupOptions) noexcept
 {
     return locked("IVssBackupComponents::SetBackupOptions", [&]() -> HRESULT {
-        if (!wszComponentName || !wszBackupOptions)
+        if (!wszComponentName || !wszBackupOptions || !isEnumValue(ct, EnumKind::ComponentType))
             return E_INVALIDARG;
         auto c = session_->backupComponent(writerId, ct, orEmpty(wszLogicalPath), wszComponentName);
         if (!c)
@@ -505,7 +512,7 @@ HRESULT BackupComponents::SetPreviousBackupStamp(VSS_ID writerId, VSS_COMPONENT_
                                                  LPCWSTR wszComponentName, LPCWSTR wszPreviousBackupStamp) noexcept
 {
     return locked("IVssBackupComponents::SetPreviousBackupStamp", [&]() -> HRESULT {
-        if (!wszComponentName || !wszPreviousBackupStamp)
+        if (!wszComponentName || !wszPreviousBackupStamp || !isEnumValue(ct, EnumKind::ComponentType))
             return E_INVALIDARG;
         auto c = session_->backupComponent(writerId, ct, orEmpty(wszLogicalPath), wszComponentName);
         if (!c)
@@ -536,13 +543,13 @@ HRESULT BackupComponents::SaveAsXML(BSTR *pbstrXML) noexcept
 
 template <class Apply>
 HRESULT BackupComponents::updateRestoreComponent(const char *method, bool argumentsValid, const VSS_ID &writerId,
-                                                 VSS_COMPONENT_TYPE ct, LPCWSTR wszLogicalPath,
+                                                 const VSS_COMPONENT_TYPE &ct, LPCWSTR wszLogicalPath,
                                                  LPCWSTR wszComponentName, const VSS_ID *instanceId,
                                                  Apply &&apply) noexcept
 {
     // The restore setters differ only in what they store: one lookup, one set of checks.
     return locked(method, [&]() -> HRESULT {
-        if (!argumentsValid || !wszComponentName)
+        if (!argumentsValid || !wszComponentName || !isEnumValue(ct, EnumKind::ComponentType))
             return E_INVALIDARG;
         auto c = session_->restoreSelection(writerId, ct, orEmpty(wszLogicalPath), wszComponentName, instanceId,
                                              Session::RestoreEdit::Selection);
@@ -630,7 +637,8 @@ HRESULT BackupComponents::AddAlternativeLocationMapping(VSS_ID writerId, VSS_COM
                                                         LPCWSTR wszDestination) noexcept
 {
     return locked("IVssBackupComponents::AddAlternativeLocationMapping", [&]() -> HRESULT {
-        if (!wszComponentName || !wszPath || !wszFilespec || !wszDestination)
+        if (!wszComponentName || !wszPath || !wszFilespec || !wszDestination ||
+            !isEnumValue(componentType, EnumKind::ComponentType))
             return E_INVALIDARG;
         auto c = session_->restoreSelection(writerId, componentType, orEmpty(wszLogicalPath), wszComponentName, nullptr,
                                             Session::RestoreEdit::Mapping);
@@ -662,7 +670,7 @@ HRESULT BackupComponents::SetRollForward(VSS_ID writerId, VSS_COMPONENT_TYPE ct,
 {
     // A partial roll-forward needs the point it stops at; the other types ignore it.
     return updateRestoreComponent("IVssBackupComponentsEx2::SetRollForward",
-                                  rollType >= VSS_RF_NONE && rollType <= VSS_RF_PARTIAL &&
+                                  isEnumValue(rollType, EnumKind::RollForwardType) && rollType != VSS_RF_UNDEFINED &&
                                       (rollType != VSS_RF_PARTIAL || wszRollForwardPoint),
                                   writerId, ct, wszLogicalPath, wszComponentName, nullptr,
                                   [&](ComponentRecord &c) {
@@ -685,7 +693,8 @@ HRESULT BackupComponents::SetFileRestoreStatus(VSS_ID writerId, VSS_COMPONENT_TY
                                                LPCWSTR wszComponentName, VSS_FILE_RESTORE_STATUS status) noexcept
 {
     return locked("IVssBackupComponents::SetFileRestoreStatus", [&]() -> HRESULT {
-        if (!wszComponentName || status < VSS_RS_NONE || status > VSS_RS_FAILED)
+        if (!wszComponentName || !isEnumValue(ct, EnumKind::ComponentType) ||
+            !isEnumValue(status, EnumKind::FileRestoreStatus) || status == VSS_RS_UNDEFINED)
             return E_INVALIDARG;
         auto c = session_->restoreComponent(writerId, orEmpty(wszLogicalPath), wszComponentName, nullptr);
         if (!c)
@@ -867,7 +876,7 @@ HRESULT BackupComponents::DeleteSnapshots(VSS_ID SourceObjectId, VSS_OBJECT_TYPE
                                           LONG *plDeletedSnapshots, VSS_ID *pNondeletedSnapshotID) noexcept
 {
     return locked("IVssBackupComponents::DeleteSnapshots", [&]() -> HRESULT {
-        if (!plDeletedSnapshots || !pNondeletedSnapshotID)
+        if (!plDeletedSnapshots || !pNondeletedSnapshotID || !isEnumValue(eSourceObjectType, EnumKind::ObjectType))
             return E_INVALIDARG;
         auto r = session_->deleteSnapshots(SourceObjectId, eSourceObjectType, bForceDelete != FALSE);
         if (!r) {
@@ -887,7 +896,8 @@ HRESULT BackupComponents::Query(VSS_ID QueriedObjectId, VSS_OBJECT_TYPE eQueried
                                 VSS_OBJECT_TYPE eReturnedObjectsType, IVssEnumObject **ppEnum) noexcept
 {
     return locked("IVssBackupComponents::Query", [&]() -> HRESULT {
-        if (!ppEnum)
+        if (!ppEnum || !isEnumValue(eQueriedObjectType, EnumKind::ObjectType) ||
+            !isEnumValue(eReturnedObjectsType, EnumKind::ObjectType))
             return E_INVALIDARG;
         // docs/api.md §8: only the "all shadow copies" query is in scope.
         if (QueriedObjectId != GUID_NULL || eQueriedObjectType != VSS_OBJECT_NONE ||

@@ -1,3 +1,4 @@
+#include "core/names.h"
 #include "boundary/component.h"
 
 #include <algorithm>
@@ -330,7 +331,7 @@ HRESULT Component::GetRestoreMetadata(BSTR *pbstrRestoreMetadata) noexcept
 HRESULT Component::SetRestoreTarget(VSS_RESTORE_TARGET target) noexcept
 {
     // VSS_RT_UNDEFINED "indicates an error on the part of the writer": not a target one can set.
-    const bool ok = target >= VSS_RT_ORIGINAL && target <= VSS_RT_ORIGINAL_LOCATION;
+    const bool ok = isEnumValue(target, EnumKind::RestoreTarget) && target != VSS_RT_UNDEFINED;
     return runInHandler("IVssComponent::SetRestoreTarget", ok, kRestoreHandlers, [&](ComponentRecord &c) {
         c.restoreTarget = target;
         return S_OK;

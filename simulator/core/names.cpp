@@ -203,6 +203,40 @@ constexpr std::array kObjectType{
     ROW(VSS_OBJECT_TYPE_COUNT, "reserved bound"),
 };
 
+constexpr std::array kRestoreTarget{
+    ROW(VSS_RT_UNDEFINED, "not set"),
+    ROW(VSS_RT_ORIGINAL, "restore to the original location"),
+    ROW(VSS_RT_ALTERNATE, "restore through the alternate location mappings"),
+    ROW(VSS_RT_DIRECTED, "directed restore: only the parts of files the requester names"),
+    ROW(VSS_RT_ORIGINAL_LOCATION, "restore to the original location, files the writer names"),
+};
+
+constexpr std::array kRestoreMethod{
+    ROW(VSS_RME_UNDEFINED, "not set"),
+    ROW(VSS_RME_RESTORE_IF_NOT_THERE, "restore only files that are absent"),
+    ROW(VSS_RME_RESTORE_IF_CAN_REPLACE, "restore when the files can be replaced"),
+    ROW(VSS_RME_STOP_RESTORE_START, "stop the service, restore, start it"),
+    ROW(VSS_RME_RESTORE_TO_ALTERNATE_LOCATION, "restore to the alternate location"),
+    ROW(VSS_RME_RESTORE_AT_REBOOT, "restore at the next reboot"),
+    ROW(VSS_RME_RESTORE_AT_REBOOT_IF_CANNOT_REPLACE, "restore at reboot when the files cannot be replaced"),
+    ROW(VSS_RME_CUSTOM, "a custom restore method"),
+    ROW(VSS_RME_RESTORE_STOP_START, "restore, then stop and start the service"),
+};
+
+constexpr std::array kWriterRestore{
+    ROW(VSS_WRE_UNDEFINED, "not set"),
+    ROW(VSS_WRE_NEVER, "the writer never takes part in restore"),
+    ROW(VSS_WRE_IF_REPLACE_FAILS, "the writer takes part when replacing files fails"),
+    ROW(VSS_WRE_ALWAYS, "the writer always takes part in restore"),
+};
+
+constexpr std::array kRollForwardType{
+    ROW(VSS_RF_UNDEFINED, "not set"),
+    ROW(VSS_RF_NONE, "no roll-forward"),
+    ROW(VSS_RF_ALL, "roll forward through every log"),
+    ROW(VSS_RF_PARTIAL, "roll forward up to a point"),
+};
+
 constexpr std::array kFileRestoreStatus{
     ROW(VSS_RS_UNDEFINED, "not set"),
     ROW(VSS_RS_NONE, "no file restored"),
@@ -488,6 +522,14 @@ std::span<const NamedValue> enumTable(EnumKind kind) noexcept
         return asSpan(kFileRestoreStatus);
     case EnumKind::VolumeSnapshotAttributes:
         return asSpan(kVolumeSnapshotAttributes);
+    case EnumKind::RestoreTarget:
+        return asSpan(kRestoreTarget);
+    case EnumKind::RestoreMethod:
+        return asSpan(kRestoreMethod);
+    case EnumKind::WriterRestore:
+        return asSpan(kWriterRestore);
+    case EnumKind::RollForwardType:
+        return asSpan(kRollForwardType);
     }
     return {};
 }

@@ -111,7 +111,7 @@ public:
     Clock &clock() noexcept { return clock_; }
 
     TimerId at(SimTime deadline, Task task);
-    TimerId after(SimDuration delay, Task task) { return at(now() + delay, std::move(task)); }
+    TimerId after(SimDuration delay, Task task) { return at(saturatingAdd(now(), delay), std::move(task)); }
     /** \brief Drop a task that has not run yet, and what it holds, now; nothing for one that ran. */
     void cancel(TimerId id) noexcept;
 

@@ -111,7 +111,7 @@ HRESULT happen(Service &svc, std::string_view action, const std::string &writer,
         return S_OK;
     }
     if (action == "BackgroundSnapshot") {
-        svc.holdCreationUntil(svc.now() + duration.value_or(SimDuration{0}));
+        svc.holdCreationUntil(saturatingAdd(svc.now(), duration.value_or(SimDuration{0})));
         return S_OK;
     }
     WriterEntry *w = liveWriterNamed(svc, writer);
@@ -162,11 +162,13 @@ std::uint64_t effectiveSeed(const Scenario &scenario, const RunOptions &options)
     return scenario.seed;
 }
 
-std::shared_ptr<Service> buildService(const Scenario &scenario, std::uint64_t seed)
+std::shared_ptr<Service> buildService(const Scenario &scenario, std::uint64_t seed,
+                                      std::chrono::milliseconds wallClockLimit)
 {
     ServiceOptions options;
     options.seed = seed;
     options.realTime = scenario.realTime;
+    options.wallClockLimit = wallClockLimit;
     options.timeScale = scenario.timeScale;
     options.profiles = {};
     options.settings = scenario.settings;
@@ -323,8 +325,8 @@ constexpr std::array<std::string_view, 35> kStepCalls{
 class Run
 {
 public:
-    Run(const Scenario &sc, std::uint64_t seed, LabelObserver atLabel)
-        : sc_(sc), svc_(buildService(sc, seed)), atLabel_(std::move(atLabel)), checker_(sc, *svc_)
+    Run(const Scenario &sc, std::uint64_t seed, std::chrono::milliseconds wallClockLimit, LabelObserver atLabel)
+        : sc_(sc), svc_(buildService(sc, seed, wallClockLimit)), wallClockLimit_(wallClockLimit), atLabel_(std::move(atLabel)), checker_(sc, *svc_)
     {
         report_.scenario = sc.name;
         report_.path = sc.path;
@@ -364,7 +366,7 @@ public:
         session_->release();
         report_.virtualEnd = svc_->now();
         // Let BackupShutdown handlers return and leftover slots be reclaimed (R10: two days).
-        svc_->runUntilIdle(svc_->now() + std::chrono::hours(72));
+        svc_->runUntilIdle(saturatingAdd(svc_->now(), std::chrono::hours(72)));
         if (atLabel_)
             atLabel_("", S_OK, *svc_);
         checker_.finish(held_);
@@ -374,6 +376,11 @@ public:
         report_.mistakes = svc_->mistakes();
         svc_->scheduler().clear();  // nothing scheduled beyond the drain may keep the session alive
         report_.failures = checker_.failures();
+        if (svc_->wallClockLimitReached())
+            report_.failures.push_back(ExpectationFailure{
+                SourcePos{sc_.path, 1, 1}, "the real-clock run",
+                fmt::format("an end within the wall-clock limit of {} s", wallClockLimit_.count() / 1000.0),
+                "still waiting at the limit (the rest ran in virtual time)"});
         report_.expectationsChecked = checker_.checked();
         report_.passed = report_.failures.empty();
         return std::move(report_);
@@ -605,6 +612,7 @@ private:
 
     const Scenario &sc_;
     std::shared_ptr<Service> svc_;
+    std::chrono::milliseconds wallClockLimit_;
     LabelObserver atLabel_;
     std::shared_ptr<Session> session_;
     AsyncPtr pending_;
@@ -819,7 +827,7 @@ std::vector<std::string> scriptLabels(const Scenario &sc)
 
 RunReport runScenario(const Scenario &scenario, const RunOptions &options, const LabelObserver &atLabel)
 {
-    Run run(scenario, effectiveSeed(scenario, options), atLabel);
+    Run run(scenario, effectiveSeed(scenario, options), options.wallClockLimit, atLabel);
     return run.execute();
 }
 

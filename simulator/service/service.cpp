@@ -8,6 +8,7 @@
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include "core/alloc_failure.h"
 #include "core/guid.h"
 #include "core/log.h"
 #include "core/names.h"
@@ -51,12 +52,14 @@ private:
 
 Service::Service(ServiceOptions options)
     : options_(std::move(options)),
-      clock_(options_.realTime ? makeRealClock(options_.timeScale) : std::make_unique<VirtualClock>()),
+      clock_(options_.realTime ? makeRealClock(options_.timeScale, options_.wallClockLimit) : std::make_unique<VirtualClock>()),
       scheduler_(*clock_),
       rng_(options_.seed),
       log_(makeLogger("service", clock_.get()))
 {
     trace_.keepRecords(options_.keepTrace);
+    if (options_.settings.failAllocation > 0)
+        failAllocationAt(static_cast<std::uint64_t>(options_.settings.failAllocation));
     // Volume GUID names come from the seed too, so a run is reproducible from the seed alone.
     for (const wchar_t *letter : {L"C:\\", L"D:\\", L"E:\\"}) {
         Volume v;
@@ -407,7 +410,7 @@ void Service::noteStateTableBreak(std::string detail)
 
 void Service::advance(SimDuration d)
 {
-    scheduler_.runUntil(now() + d);
+    scheduler_.runUntil(saturatingAdd(now(), d));
 }
 
 void Service::runUntilIdle(SimTime limit)
@@ -437,7 +440,7 @@ void Service::shutdown()
 
 void Service::startNotReady(SimDuration d, HRESULT hr)
 {
-    setNotReady(now() + d, hr);
+    setNotReady(saturatingAdd(now(), d), hr);
     traceService("restart", "the VSS service restarted: not ready for " + formatSimTime(d).substr(2));
 }
 

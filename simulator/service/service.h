@@ -31,10 +31,15 @@ namespace vsssim {
 
 class Session;
 
+/// A real-clock run waits at most this long in all, whatever its time_scale, delays and timeouts say.
+inline constexpr std::chrono::milliseconds kDefaultWallClockLimit = std::chrono::minutes(10);
+
 struct ServiceOptions {
     std::uint64_t seed = 0;
     bool realTime = false;
     double timeScale = 1.0;
+    /// Real clock only: the real time a run may wait in all; past it the clock jumps (clock.h).
+    std::chrono::milliseconds wallClockLimit = kDefaultWallClockLimit;
     /** \brief Built-in writer profiles subscribed at start ("win-client", "win-server", "sql", "none"...). */
     std::vector<std::string> profiles{"win-client"};
     ServiceSettings settings;
@@ -72,6 +77,7 @@ public:
     Scheduler &scheduler() noexcept { return scheduler_; }
     SimTime now() const noexcept { return clock_->now(); }
     bool isVirtual() const noexcept { return clock_->isVirtual(); }
+    bool wallClockLimitReached() const noexcept { return clock_->wallLimitReached(); }
     Rng &rng() noexcept { return rng_; }
     Trace &trace() noexcept { return trace_; }
     spdlog::logger &log() noexcept { return *log_; }

@@ -425,7 +425,7 @@ void Session::deliver(const std::shared_ptr<Phase> &phase, std::size_t index, Wr
     }
 
     if (EventFault *f = matchingFault(w, event, *this)) {
-        call.took += f->delay;
+        call.took = saturatingAdd(call.took, f->delay);
         if (f->hang)
             call.returned = false;
         if (f->fail) {
@@ -1544,7 +1544,7 @@ void Session::release()
 HRESULT Session::wait(AsyncOp &op, std::optional<SimDuration> limit)
 {
     Scheduler &sched = service_->scheduler();
-    const std::optional<SimTime> until = limit ? std::optional<SimTime>(service_->now() + *limit) : std::nullopt;
+    const std::optional<SimTime> until = limit ? std::optional<SimTime>(saturatingAdd(service_->now(), *limit)) : std::nullopt;
     while (!op.done()) {
         auto next = sched.nextDeadline();
         if (!next || (until && *next > *until))
@@ -1572,7 +1572,7 @@ HRESULT Session::queryStatus(AsyncOp &op)
         // sees the operation pending, as a real poll would (S10).
         if (!op.done()) {
             if (auto next = sched.nextDeadline())
-                sched.runUntil(std::min(*next, service_->now() + kPollQuantum));
+                sched.runUntil(std::min(*next, saturatingAdd(service_->now(), kPollQuantum)));
         }
     } else {
         sched.runUntil(service_->now());
