@@ -4,6 +4,7 @@
 #include <doctest/doctest.h>
 
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -206,9 +207,67 @@ namespace {
 
 std::size_t gOutOfMemoryAnswers = 0;
 
-/// A backup's status reading, the calls that hand out the simulator's BSTRs: every call gives its normal
-/// result or E_OUTOFMEMORY, and after E_OUTOFMEMORY the same call again gives the normal result.
-void statusLifecycle()
+/// One call of the lifecycle: its normal result, or E_OUTOFMEMORY with the object as it was, so the
+/// same call again gives the normal result.
+HRESULT expectOrOutOfMemory(HRESULT expected, const std::function<HRESULT()> &call)
+{
+    HRESULT hr = call();
+    if (hr == E_OUTOFMEMORY && expected != E_OUTOFMEMORY) {
+        ++gOutOfMemoryAnswers;
+        hr = call();   // the session is still usable
+    }
+    CHECK(Hr{hr} == Hr{expected});
+    return hr;
+}
+
+/// An asynchronous operation started (or refused E_OUTOFMEMORY and started again), waited on, read.
+void operation(const std::function<HRESULT(IVssAsync **)> &start)
+{
+    IVssAsync *async = nullptr;
+    expectOrOutOfMemory(S_OK, [&] {
+        async = nullptr;
+        const HRESULT hr = start(&async);
+        if (FAILED(hr))
+            CHECK(async == nullptr);   // nothing handed out
+        return hr;
+    });
+    REQUIRE(async != nullptr);
+    CHECK(Hr{async->Wait()} == Hr{S_OK});
+    HRESULT result = S_OK;
+    CHECK(Hr{async->QueryStatus(&result, nullptr)} == Hr{S_OK});
+    CHECK(Hr{result} == Hr{VSS_S_ASYNC_FINISHED});
+    async->Release();
+}
+
+void readStatus(IVssBackupComponents *p, IVssBackupComponentsEx3 *ex3)
+{
+    operation([&](IVssAsync **a) { return p->GatherWriterStatus(a); });
+    UINT count = 0;
+    REQUIRE(Hr{p->GetWriterStatusCount(&count)} == Hr{S_OK});
+    REQUIRE(count > 0);
+    for (UINT i = 0; i < count; ++i)
+        for (bool ex : {false, true})
+            expectOrOutOfMemory(S_OK, [&] {
+                VSS_ID instance{}, writer{};
+                BSTR name = nullptr, message = nullptr;
+                VSS_WRITER_STATE state{};
+                HRESULT failure = S_OK, application = S_OK;
+                const HRESULT hr = ex ? ex3->GetWriterStatusEx(i, &instance, &writer, &name, &state, &failure,
+                                                               &application, &message)
+                                      : p->GetWriterStatus(i, &instance, &writer, &name, &state, &failure);
+                CHECK((hr == S_OK) == (name != nullptr));   // a name exactly when the call succeeded
+                if (hr != S_OK)
+                    CHECK(message == nullptr);
+                SysFreeString(name);
+                SysFreeString(message);
+                return hr;
+            });
+    expectOrOutOfMemory(S_OK, [&] { return p->FreeWriterStatus(); });
+}
+
+/// A whole component-less backup of C:\ with every status check, through the public API: each call gives
+/// its normal result or E_OUTOFMEMORY, and after E_OUTOFMEMORY the same call again gives the normal result.
+void backupLifecycle()
 {
     auto svc = install();
     const std::size_t bstrs = vsssim::liveBstrCount();
@@ -216,62 +275,49 @@ void statusLifecycle()
     REQUIRE(Hr{CreateVssBackupComponents(&p)} == Hr{S_OK});
     IVssBackupComponentsEx3 *ex3 = nullptr;
     REQUIRE(Hr{p->QueryInterface(IID_IVssBackupComponentsEx3, reinterpret_cast<void **>(&ex3))} == Hr{S_OK});
-    REQUIRE(Hr{p->InitializeForBackup()} == Hr{S_OK});
-    IVssAsync *async = nullptr;
-    REQUIRE(Hr{p->GatherWriterMetadata(&async)} == Hr{S_OK});
-    REQUIRE(Hr{async->Wait()} == Hr{S_OK});
-    async->Release();
-    REQUIRE(Hr{p->GatherWriterStatus(&async)} == Hr{S_OK});
-    REQUIRE(Hr{async->Wait()} == Hr{S_OK});
-    async->Release();
-    UINT count = 0;
-    REQUIRE(Hr{p->GetWriterStatusCount(&count)} == Hr{S_OK});
-    REQUIRE(count > 0);
-    for (UINT i = 0; i < count; ++i) {
-        auto read = [&](bool ex) {
-            VSS_ID instance{}, writer{};
-            BSTR name = nullptr, message = nullptr;
-            VSS_WRITER_STATE state{};
-            HRESULT failure = S_OK, application = S_OK;
-            const HRESULT hr = ex ? ex3->GetWriterStatusEx(i, &instance, &writer, &name, &state, &failure, &application,
-                                                           &message)
-                                  : p->GetWriterStatus(i, &instance, &writer, &name, &state, &failure);
-            if (hr == E_OUTOFMEMORY) {
-                ++gOutOfMemoryAnswers;
-                CHECK(name == nullptr);   // nothing handed out
-                CHECK(message == nullptr);
-            } else {
-                CHECK(Hr{hr} == Hr{S_OK});
-                CHECK(name != nullptr);
-            }
-            SysFreeString(name);
-            SysFreeString(message);
-            return hr;
-        };
-        for (bool ex : {false, true})
-            if (read(ex) == E_OUTOFMEMORY)
-                CHECK(Hr{read(ex)} == Hr{S_OK});   // the session is still usable
-    }
-    CHECK(Hr{p->FreeWriterStatus()} == Hr{S_OK});
+    expectOrOutOfMemory(S_OK, [&] { return p->InitializeForBackup(); });
+    CHECK(Hr{p->SetBackupState(false, false, VSS_BT_FULL, false)} == Hr{S_OK});
+    operation([&](IVssAsync **a) { return p->GatherWriterMetadata(a); });
+    readStatus(p, ex3);
+    VSS_ID setId{}, snapshotId{};
+    expectOrOutOfMemory(S_OK, [&] { return p->StartSnapshotSet(&setId); });
+    expectOrOutOfMemory(S_OK, [&] { return p->AddToSnapshotSet(const_cast<VSS_PWSZ>(L"C:\\"), GUID_NULL, &snapshotId); });
+    operation([&](IVssAsync **a) { return p->PrepareForBackup(a); });
+    readStatus(p, ex3);
+    operation([&](IVssAsync **a) { return p->DoSnapshotSet(a); });
+    readStatus(p, ex3);
+    expectOrOutOfMemory(S_OK, [&] {
+        VSS_SNAPSHOT_PROP prop{};
+        const HRESULT hr = p->GetSnapshotProperties(snapshotId, &prop);
+        if (hr == S_OK)
+            CHECK(prop.m_pwszSnapshotDeviceObject != nullptr);
+        else
+            CHECK(prop.m_pwszSnapshotDeviceObject == nullptr);   // filled completely or not at all
+        VssFreeSnapshotProperties(&prop);
+        return hr;
+    });
+    operation([&](IVssAsync **a) { return p->BackupComplete(a); });
+    readStatus(p, ex3);
     ex3->Release();
     p->Release();
     CHECK(vsssim::liveBstrCount() == bstrs);   // no leak on either path
+    CHECK(svc->stateTableBreaks() == 0);       // and the state table never saw an impossible pair
 }
 
 } // namespace
 
-TEST_CASE("Allocation failure injection: a sweep over every allocation point of the status reading")
+TEST_CASE("Allocation failure injection: a sweep over every allocation point of a whole backup")
 {
     vsssim::failAllocationAt(0);
     gOutOfMemoryAnswers = 0;
-    statusLifecycle();
+    backupLifecycle();
     CHECK(gOutOfMemoryAnswers == 0);
     const std::uint64_t points = vsssim::allocationPointsPassed();
-    REQUIRE(points > 0);
+    REQUIRE(points > 20);   // the operations, the status reads' BSTRs, the snapshot properties' strings
     for (std::uint64_t n = 1; n <= points; ++n) {
         INFO("failing allocation point ", n, " of ", points);
         vsssim::failAllocationAt(n);
-        statusLifecycle();
+        backupLifecycle();
     }
     CHECK(gOutOfMemoryAnswers == points);   // every point failed once, and was answered E_OUTOFMEMORY
     vsssim::failAllocationAt(0);

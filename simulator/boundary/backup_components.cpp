@@ -19,6 +19,7 @@
 #include "boundary/bstr.h"
 #include "boundary/component.h"
 #include "boundary/metadata.h"
+#include "core/alloc_failure.h"
 #include "service/machine.h"
 #include "service/service.h"
 #include "service/shadow_attributes.h"
@@ -47,6 +48,8 @@ bool startsWithNoCase(std::wstring_view text, std::wstring_view prefix)
 /// A VSS_PWSZ the caller frees with CoTaskMemFree (or VssFreeSnapshotProperties), as Windows allocates them.
 VSS_PWSZ coTaskString(std::wstring_view text) noexcept
 {
+    if (allocationFails())   // an allocation point: every caller answers a NULL with E_OUTOFMEMORY
+        return nullptr;
     auto *p = static_cast<VSS_PWSZ>(CoTaskMemAlloc((text.size() + 1) * sizeof(WCHAR)));
     if (!p)
         return nullptr;

@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "core/alloc_failure.h"
 #include "core/guid.h"
 #include "core/names.h"
 #include "service/bcd_xml.h"
@@ -94,6 +95,10 @@ Result<void> Session::injected(std::string_view method)
 {
     if (HRESULT hr = service_->injectedFault(method, false); hr != S_OK)
         return fail(hr, fmt::format("{}: injected fault", method));
+    // Every method that calls this documents E_OUTOFMEMORY, and nothing of the call has happened yet:
+    // an allocation point that leaves the object as it was (fail_allocation, VSSSIM_FAIL_ALLOC).
+    if (allocationFails())
+        return fail(E_OUTOFMEMORY, fmt::format("{}: allocation failed (fail_allocation)", method));
     return {};
 }
 
