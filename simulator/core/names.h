@@ -72,6 +72,8 @@ enum class EnumKind {
     ObjectType,
     FileRestoreStatus,
     VolumeSnapshotAttributes,
+    RestoreMethod,
+    WriterRestore,
 };
 
 /// The rows of one enum in the spec's order; values as LONG, so VSS_CTX_ALL reads -1.
