@@ -21,6 +21,9 @@ constexpr std::string_view kVShadowExamples = "MicrosoftDocs/win32 desktop-src/V
 constexpr std::string_view kRestic340 = "https://github.com/restic/restic/issues/340";
 constexpr std::string_view kTsmSystemState =
     "https://www-01.ibm.com/support/knowledgecenter/SSGSG7_7.1.3/client/r_cmd_bkupsystemstate.html";
+constexpr std::string_view kSystemState2003 =
+    "MicrosoftDocs/win32 desktop-src/VSS/backing-up-and-restoring-system-state-under-vss.md";
+constexpr std::string_view kTestWriterPage = "MicrosoftDocs/win32 desktop-src/VSS/vss-test-writer-tool.md";
 constexpr std::string_view kNone = "none found";
 
 constexpr Evidence unconfirmed(std::string_view source) { return {source, false}; }
@@ -45,11 +48,12 @@ constexpr ProfileComponent kExpressStoreComponents[] = {
      kExpressStoreFiles, {}, unconfirmed(kInBox)},
 };
 
-constexpr ProfileFile kPerfFiles[] = {{L"C:\\Windows\\System32", L"perf*.dat", false},
-                                      {L"C:\\Windows\\System32", L"perf*.bak", false}};
+// The performance counter configuration files: %SystemRoot%\System32\Perf?00?.dat and .bak (kSystemState2003).
+constexpr ProfileFile kPerfFiles[] = {{L"C:\\Windows\\System32", L"Perf?00?.dat", false},
+                                      {L"C:\\Windows\\System32", L"Perf?00?.bak", false}};
 constexpr ProfileComponent kPerfComponents[] = {
     {VSS_CT_FILEGROUP, L"", L"PerformanceCounters", L"Performance Counters", true, false, 0, kPerfFiles, {},
-     unconfirmed(kInBox)},
+     unconfirmed(kSystemState2003)},
 };
 
 constexpr ProfileFile kSystemFiles[] = {{L"C:\\Windows\\System32", L"*.sys", true},
@@ -229,15 +233,16 @@ constexpr ProfileWriter kAdDc[] = {
      {VSS_RME_CUSTOM, VSS_WRE_ALWAYS, true, unconfirmed(kInBox)}, kNtdsComponents, {}, {}},
 };
 
-// The VSS Test Writer is configured by its own XML (test-tools.md): one file group as a baseline.
-constexpr ProfileFile kTestFiles[] = {{L"C:\\TestFiles", L"*", true}};
+// The VSS Test Writer as Microsoft's sample configuration VswriterSample.xml sets it up (kTestWriterPage):
+// RESTORE_IF_CAN_BE_REPLACED, writerRestore always, no reboot, one file group TestFiles on c:\TestPath.
+constexpr ProfileFile kTestFiles[] = {{L"C:\\TestPath", L"*", false}};
 constexpr ProfileComponent kTestComponents[] = {
-    {VSS_CT_FILEGROUP, L"", L"TestFiles", L"", true, true, 0, kTestFiles, {}, unconfirmed("test-tools.md")},
+    {VSS_CT_FILEGROUP, L"", L"TestFiles", L"", true, false, 0, kTestFiles, {}, confirmedBy(kTestWriterPage)},
 };
 constexpr ProfileWriter kTestWriter[] = {
     {"VSS Test Writer", GUID{0x5affb034, 0x969f, 0x4919, {0x88,0x75,0x88,0xf8,0x30,0xd0,0xef,0x89}}, std::nullopt,
-     VSS_UT_USERDATA, VSS_ST_OTHER, unconfirmed("test-tools.md"),
-     {VSS_RME_RESTORE_IF_CAN_REPLACE, VSS_WRE_ALWAYS, false, unconfirmed("test-tools.md")}, kTestComponents, {}, {}},
+     VSS_UT_USERDATA, VSS_ST_OTHER, confirmedBy(kTestWriterPage),
+     {VSS_RME_RESTORE_IF_CAN_REPLACE, VSS_WRE_ALWAYS, false, confirmedBy(kTestWriterPage)}, kTestComponents, {}, {}},
 };
 
 struct Profile {
