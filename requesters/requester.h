@@ -1,4 +1,4 @@
-// What the proof requesters share: one backup session as behavior.md §2 and §17 prescribe it
+// What the proof requesters share: one backup session as docs/behaviour.md §2 and §17 prescribe it
 // (AbortBackup once PrepareForBackup or StartSnapshotSet was called and the set failed, never
 // BackupComplete after a failed DoSnapshotSet, SetBackupSucceeded(false) for every writer whose status
 // shows a failure, every BSTR freed, every IVssAsync released, the status gathered after
@@ -89,7 +89,7 @@ struct RequesterOptions {
     FinishAsync finish;
     ReadWriterStatus readStatus;
     BSTR *pbstrBcd;   // non-NULL: keep the Backup Components Document of a successful backup here
-    // The one mistake of a deliberately wrong requester (field-scenarios.md); all false in a correct one.
+    // The one mistake of a deliberately wrong requester (docs/behaviour.md §19); all false in a correct one.
     bool bClaimEveryComponentBackedUp;   // M3
     bool bCompleteAfterFailedSnapshot;   // M7
     bool bLeakStatusStrings;             // M1
@@ -136,7 +136,7 @@ inline bool IsFailedState(VSS_WRITER_STATE state)
     return state >= VSS_WS_FAILED_AT_IDENTIFY && state <= VSS_WS_FAILED_AT_BACKUPSHUTDOWN;
 }
 
-// What behavior.md §17 (and field-scenarios.md S18 for a service that is not ready yet) advises per
+// What docs/behaviour.md §17 (and scenarios/service-not-ready.toml for a service that is not ready yet) advises per
 // failure code: how long to wait before retrying the whole backup (0: do not retry for it), whether
 // the failed writer's data must be left out of any retry, and what to tell the operator.
 struct FailureAdvice {

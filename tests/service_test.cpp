@@ -1,5 +1,5 @@
 // The simulated service driven through its internal session API: one test or more per rule
-// R4-R14, R17, R18 of behavior.md, plus the sequences of §2 and §8's worked answers.
+// R4-R14, R17, R18 of docs/behaviour.md, plus the sequences of §2 and §8's worked answers.
 #include <doctest/doctest.h>
 
 #include <chrono>
@@ -636,7 +636,7 @@ TEST_CASE("restore: PreRestore and PostRestore reach only writers with selected 
     CHECK(Hr{bad.s->initializeForRestore(L"<nope/>").hr()} == Hr{VSS_E_INVALID_XML_DOCUMENT});
 }
 
-// ---- retries across sessions (behavior.md §17): M8, M9, and what a correct requester does ----
+// ---- retries across sessions (docs/behaviour.md §17): M8, M9, and what a correct requester does ----
 
 static std::size_t count(const Service &svc, std::string_view id)
 {

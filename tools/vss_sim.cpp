@@ -37,6 +37,7 @@
 #include "scenario/listing.h"
 #include "scenario/loader.h"
 #include "scenario/runner.h"
+#include "scenario/search_path.h"
 #include "scenario/spelling.h"
 #include "service/os_versions.h"
 #include "service/service.h"
@@ -46,6 +47,7 @@
 #include "scenario_pool.h"
 #include "selection.h"
 #include "test_command.h"
+#include "reference_command.h"
 #include "step_command.h"
 #include "timeline_command.h"
 
@@ -115,6 +117,7 @@ struct Options {
     // explain, graph, help
     std::string what;
     std::string graphFormat = "dot";
+    ReferenceOptions reference;
     std::string graphView = "backup";
     std::vector<std::string> topic;
     // test, timeline: their own options, in tools/test_command.h and tools/timeline_command.h
@@ -912,7 +915,7 @@ Sightings scenariosShowing(std::string_view name)
     Sightings out;
     std::error_code ec;
     std::vector<std::filesystem::path> tomls;
-    for (const auto &entry : std::filesystem::directory_iterator(VSSSIM_SCENARIO_DIR, ec))
+    for (const auto &entry : std::filesystem::directory_iterator(shippedScenarioDir(), ec))
         if (entry.path().extension() == ".toml")
             tomls.push_back(entry.path());
     std::sort(tomls.begin(), tomls.end());
@@ -1006,11 +1009,11 @@ int explainCode(const Options &o, HRESULT hr)
         std::cout << fmt::format("  vssadmin:     Last error: {}{}\n", text.text,
                                  text.confirmed ? "" : " (unverified: no real capture shows it)");
     if (g)
-        std::cout << fmt::format("requester guidance (behavior.md \u00a717):\n  seen in:      {}\n  means:        {}\n"
+        std::cout << fmt::format("requester guidance (docs/behaviour.md \u00a717):\n  seen in:      {}\n  means:        {}\n"
                                  "  reaction:     {}\n  retry:        {}\n",
                                  g->seenIn, g->meaning, g->reaction, g->retry);
     if (vss) {
-        std::cout << "shipped scenarios (" VSSSIM_SCENARIO_DIR "):\n";
+        std::cout << "shipped scenarios (" << shippedScenarioDir() << "):\n";
         std::cout << fmt::format("  their run shows it:  {}\n",
                                  seen.inTrace.empty() ? std::string("none") : joinText(seen.inTrace, ", "));
         if (!seen.inScenario.empty())
@@ -1019,28 +1022,6 @@ int explainCode(const Options &o, HRESULT hr)
     return ExitOk;
 }
 
-/// How a row moves a writer, for explain's "reached by" / "leaves by" lists.
-std::string targetText(const Row &r)
-{
-    switch (r.target) {
-    case Target::State: return std::string(writerStateName(r.to));
-    case Target::Unchanged: return "unchanged";
-    case Target::Listed: return "no record, listed";
-    case Target::Absent: return "no record, absent from the lists";
-    }
-    return {};
-}
-
-std::string fromText(StateSet from)
-{
-    std::string out;
-    for (int bit = 0; bit <= VSS_WS_COUNT; ++bit)
-        if (from & (1u << bit)) {
-            out += out.empty() ? "" : ", ";
-            out += bit == VSS_WS_COUNT ? std::string_view("(no record)") : writerStateName(static_cast<VSS_WRITER_STATE>(bit));
-        }
-    return out;
-}
 
 int explainState(const Options &o, VSS_WRITER_STATE s)
 {
@@ -1080,7 +1061,7 @@ int explainState(const Options &o, VSS_WRITER_STATE s)
                              "  DiskShadow:   - Status: {} ({})\n",
                              info->name, info->value, info->meaning, info->value, label.label,
                              label.confirmed ? "" : " (unverified: no real capture shows it)", info->value, info->name);
-    std::cout << "reached by (behavior.md \u00a78):\n";
+    std::cout << "reached by (docs/behaviour.md \u00a78):\n";
     if (reached.empty())
         std::cout << "  no row: the simulator never produces this state\n";
     for (const Row *r : reached)
@@ -1091,7 +1072,7 @@ int explainState(const Options &o, VSS_WRITER_STATE s)
     for (const Row *r : leaves)
         std::cout << fmt::format("  {}   -> {}\n", transitionLabel(*r), targetText(*r));
     for (const StateGuidance *g : notes)
-        std::cout << fmt::format("requester guidance (behavior.md \u00a717): {}: {}{}\n", g->situation,
+        std::cout << fmt::format("requester guidance (docs/behaviour.md \u00a717): {}: {}{}\n", g->situation,
                                  g->meaning.empty() ? "" : std::string(g->meaning) + "; ", g->reaction);
     return ExitOk;
 }
@@ -1231,7 +1212,7 @@ const Command kCommands[] = {
              ->required();
      },
      cmdExplain},
-    {"graph", "the writer state machine (behavior.md \u00a78) as DOT",
+    {"graph", "the writer state machine (docs/behaviour.md \u00a78) as DOT",
      [](CLI::App &c, Options &o) {
          c.add_option("--format", o.graphFormat, "dot")->check(CLI::IsMember({"dot"}));
          c.add_option("--view", o.graphView,
@@ -1251,6 +1232,9 @@ const Command kCommands[] = {
     {"machine", "make, show or reset the machine state VSSSIM_MACHINE=DIR keeps between processes",
      [](CLI::App &c, Options &o) { setupMachineCommand(c, o.machine); },
      [](const Options &o) { return runMachineCommand(o.machine); }},
+    {"reference", "print one of the simulator's data tables (transitions, guidance, mistakes, codes...) as Markdown",
+     [](CLI::App &c, Options &o) { setupReferenceCommand(c, o.reference); },
+     [](const Options &o) { return runReferenceCommand(o.reference); }},
     {"help", "help on a command, or `help exit-codes`",
      [](CLI::App &c, Options &o) { c.add_option("TOPIC", o.topic, "a command name or exit-codes"); }, cmdHelp},
 };

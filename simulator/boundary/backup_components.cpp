@@ -252,7 +252,7 @@ HRESULT BackupComponents::QueryInterface(REFIID riid, void **ppvObject) noexcept
 {
     if (!ppvObject)
         return E_POINTER;
-    // The levels the simulated Windows version has (api-surface.md §7): Ex4 from Windows 8 / Server 2012.
+    // The levels the simulated Windows version has (docs/api.md §7): Ex4 from Windows 8 / Server 2012.
     const int level = session_->service().settings().os->backupComponentsLevel;
     if (riid == IID_IUnknown || riid == IID_IVssBackupComponents || riid == IID_IVssBackupComponentsEx ||
         riid == IID_IVssBackupComponentsEx2 || riid == IID_IVssBackupComponentsEx3 ||
@@ -283,7 +283,7 @@ HRESULT BackupComponents::startOperation(const char *method, IVssAsync **out,
 
 HRESULT BackupComponents::writerOverride(const VSS_ID &instanceId) const
 {
-    // A writer that did not answer, or had no slot, speaks for all its components (behavior.md §6.3).
+    // A writer that did not answer, or had no slot, speaks for all its components (docs/behaviour.md §6.3).
     if (const auto &held = session_->heldStatus())
         for (const StatusEntry &e : *held)
             if (e.instanceId == instanceId &&
@@ -532,7 +532,7 @@ HRESULT BackupComponents::SaveAsXML(BSTR *pbstrXML) noexcept
 }
 
 // ---------------------------------------------------------------------------------------------
-// Restore selection (behavior.md §3 step 7)
+// Restore selection (docs/behaviour.md §3 step 7)
 
 template <class Apply>
 HRESULT BackupComponents::updateRestoreComponent(const char *method, bool argumentsValid, const VSS_ID &writerId,
@@ -730,7 +730,7 @@ HRESULT BackupComponents::PostRestore(IVssAsync **ppAsync) noexcept
 }
 
 // ---------------------------------------------------------------------------------------------
-// Status (behavior.md §13)
+// Status (docs/behaviour.md §13)
 
 HRESULT BackupComponents::GatherWriterStatus(IVssAsync **pAsync) noexcept
 {
@@ -889,7 +889,7 @@ HRESULT BackupComponents::Query(VSS_ID QueriedObjectId, VSS_OBJECT_TYPE eQueried
     return locked("IVssBackupComponents::Query", [&]() -> HRESULT {
         if (!ppEnum)
             return E_INVALIDARG;
-        // api-surface §8: only the "all shadow copies" query is in scope.
+        // docs/api.md §8: only the "all shadow copies" query is in scope.
         if (QueriedObjectId != GUID_NULL || eQueriedObjectType != VSS_OBJECT_NONE ||
             eReturnedObjectsType != VSS_OBJECT_SNAPSHOT)
             return notImplemented("IVssBackupComponents::Query (other than all shadow copies)");
@@ -981,7 +981,7 @@ HRESULT BackupComponents::GetRootAndLogicalPrefixPaths(VSS_PWSZ pwszFilePath, VS
 }
 
 // ---------------------------------------------------------------------------------------------
-// Outside the simulator's scope (api-surface §8, R19)
+// Outside the simulator's scope (docs/api.md §8, R19)
 
 HRESULT BackupComponents::SetRangesFilePath(VSS_ID, VSS_COMPONENT_TYPE, LPCWSTR, LPCWSTR, UINT, LPCWSTR) noexcept
 {
@@ -1046,7 +1046,7 @@ HRESULT BackupComponents::RecoverSet(DWORD, IVssAsync **) noexcept
 } // namespace vsssim
 
 // ---------------------------------------------------------------------------------------------
-// Free functions (api-surface §6)
+// Free functions (docs/api.md §6)
 
 namespace {
 

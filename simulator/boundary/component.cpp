@@ -24,7 +24,7 @@ std::optional<std::wstring> unlessEmpty(const std::wstring &s)
 
 std::wstring orEmpty(LPCWSTR s) { return s ? std::wstring(s) : std::wstring(); }
 
-/// behavior.md §6.1: the six codes IVssComponentEx2::SetFailure accepts.
+/// docs/behaviour.md §6.1: the six codes IVssComponentEx2::SetFailure accepts.
 constexpr HRESULT kComponentFailureCodes[] = {
     S_OK,
     VSS_E_WRITERERROR_INCONSISTENTSNAPSHOT,
@@ -578,7 +578,7 @@ HRESULT Component::GetFailure(HRESULT *phr, HRESULT *phrApplication, BSTR *pbstr
     return run(m, ok, [&](ComponentRecord &c) -> HRESULT {
         if (HRESULT injected = session_->service().injectedFault("GetFailure", false); injected != S_OK)
             return injected;
-        // A writer that did not answer, or had no slot, reports nothing of its own (behavior.md §6.3).
+        // A writer that did not answer, or had no slot, reports nothing of its own (docs/behaviour.md §6.3).
         Failure f;
         if (writerOverride_ != S_OK)
             f.hrWriter = writerOverride_;

@@ -44,7 +44,7 @@ std::string narrow(const wchar_t *w)
     return s;
 }
 
-/// Events during which GetCurrentSnapshotSetId names the set being made (behavior.md §4).
+/// Events during which GetCurrentSnapshotSetId names the set being made (docs/behaviour.md §4).
 bool snapshotEvent(Input e)
 {
     return e == Input::PrepareForSnapshot || e == Input::Freeze || e == Input::Thaw || e == Input::PostSnapshot ||

@@ -11,7 +11,7 @@ namespace vsssim {
 namespace {
 
 // The value comes from the header's macro or enumerator, the name from the same token, so the two
-// cannot drift apart; the meaning is the spec's text (api-surface.md §2.1, §3.1, §3.2).
+// cannot drift apart; the meaning is the spec's text (docs/api.md §2, §3.1, §3.2).
 #define ROW(x, meaning) NamedValue{#x, static_cast<std::int32_t>(x), meaning}
 
 constexpr std::array kHresults{

@@ -26,7 +26,7 @@ struct NamedValue {
     std::string_view meaning;
 };
 
-/// Every HRESULT of api-surface §3.1 (the 81 VSS codes, by value) then §3.2 (generic COM/Win32).
+/// Every HRESULT of docs/api.md §3.1 (the 81 VSS codes, by value) then §3.2 (generic COM/Win32).
 std::span<const NamedValue> hresultTable() noexcept;
 /// Allocation-free: it runs on every log line that carries an HRESULT.
 std::optional<std::string_view> hresultName(HRESULT hr) noexcept;

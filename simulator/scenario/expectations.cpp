@@ -12,7 +12,7 @@ constexpr std::array<std::string_view, 7> kMachineOperations{
     "GatherWriterStatus",   "PreRestore",       "PostRestore",
 };
 
-// Each row: behavior.md §17's "Correct reaction" column, split into what one detector can judge.
+// Each row: docs/behaviour.md §17's "Correct reaction" column, split into what one detector can judge.
 constexpr std::array<std::string_view, 1> kAbort{"M6"};
 constexpr std::array<std::string_view, 2> kNoComplete{"M7", "M15"};
 constexpr std::array<std::string_view, 2> kNotBackedUp{"M3", "M4"};

@@ -19,7 +19,7 @@ namespace vsssim {
 
 namespace {
 
-// vssadmin-and-writers.md §1.3. The failed states share one label: the number carries the phase.
+// docs/listings.md §1.3. The failed states share one label: the number carries the phase.
 constexpr StateLabel kStateLabels[] = {
     {states({VSS_WS_UNKNOWN}), "Unknown", "", false},
     {states({VSS_WS_STABLE}), "Stable", "Stable", true},
@@ -474,7 +474,7 @@ constexpr ShadowBlockStyle kVShadowBlock{"* SNAPSHOT ID = {} ...", "   ", "Shado
                                          "Creation Time", "Not Exposed", "Provider id"};
 // The lines up to "Service machine" are the capture of openzfsonwindows/openzfs#350 (the
 // %VSS_SHADOW_n% alias columns appear only right after CREATE); the rest follows VShadow's order
-// with DiskShadow's lower-case labels, and its words match VShadow's (api-surface.md §6).
+// with DiskShadow's lower-case labels, and its words match VShadow's (docs/api.md §6).
 constexpr ShadowBlockStyle kDiskShadowBlock{"        * Shadow copy ID = {}", "                ", "Shadow copy set",
                                             "Original volume name", "Creation time", "Not exposed", "Provider ID"};
 
@@ -591,6 +591,28 @@ std::string transitionLabel(const Row &row)
     if (!row.delivered)
         text += " (not delivered)";
     return text;
+}
+
+std::string targetText(const Row &r)
+{
+    switch (r.target) {
+    case Target::State: return std::string(writerStateName(r.to));
+    case Target::Unchanged: return "unchanged";
+    case Target::Listed: return "no record, listed";
+    case Target::Absent: return "no record, absent from the lists";
+    }
+    return {};
+}
+
+std::string fromText(StateSet from)
+{
+    std::string out;
+    for (int bit = 0; bit <= VSS_WS_COUNT; ++bit)
+        if (from & (1u << bit)) {
+            out += out.empty() ? "" : ", ";
+            out += bit == VSS_WS_COUNT ? std::string_view("(no record)") : writerStateName(static_cast<VSS_WRITER_STATE>(bit));
+        }
+    return out;
 }
 
 std::string formatTransitionGraph()

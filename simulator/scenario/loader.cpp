@@ -24,12 +24,14 @@
 #include <vector>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <toml++/toml.h>
 
 #include "core/guid.h"
 #include "core/names.h"
 #include "core/rng.h"
 #include "core/writer_state.h"
+#include "scenario/search_path.h"
 #include "scenario/spelling.h"
 #include "service/service.h"
 
@@ -1951,9 +1953,13 @@ LoadResult parseScenario(std::string_view text, const std::string &path)
     }
 }
 
-LoadResult loadScenarioFile(const std::string &path)
+LoadResult loadScenarioFile(const std::string &argument)
 {
+    const std::string path = resolveScenarioPath(argument);
     std::ifstream in(path, std::ios::binary);
+    if (!in && isBareScenarioName(argument))
+        return {std::nullopt, {ScenarioError{path, 0, 0, fmt::format("no scenario of this name ({}.toml) in {}", argument,
+                                                                      fmt::join(scenarioSearchPath(), ", "))}}};
     if (!in)
         return {std::nullopt, {ScenarioError{path, 0, 0, "cannot open scenario file"}}};
     std::ostringstream text;

@@ -232,7 +232,7 @@ Step step(std::string call, std::string label = {})
     return s;
 }
 
-/// The correct requester of behavior.md §2: status after PrepareForBackup, DoSnapshotSet and
+/// The correct requester of docs/behaviour.md §2: status after PrepareForBackup, DoSnapshotSet and
 /// BackupComplete; AbortBackup and release when DoSnapshotSet fails; never BackupComplete then.
 std::vector<Step> backupScript(const Scenario &sc)
 {
@@ -397,7 +397,7 @@ private:
         pending_ = *r;
         if (async)
             return S_OK;
-        // A correct requester: Wait, then QueryStatus for the result (behavior.md §14, R13 revised).
+        // A correct requester: Wait, then QueryStatus for the result (docs/behaviour.md §14, R13 revised).
         session_->wait(*pending_, std::nullopt);
         return session_->queryStatus(*pending_);
     }

@@ -172,7 +172,7 @@ struct ShadowCopy {
     std::uint32_t session = 0;
 };
 
-// ---- Fault injection (behavior.md §16; R5, R9, R17) ----
+// ---- Fault injection (docs/behaviour.md §16; R5, R9, R17) ----
 
 /// What a writer does at one event, beyond (or instead of) its handler code.
 struct EventFault {

@@ -1,4 +1,4 @@
-// The built-in writer populations (vssadmin-and-writers.md §4): real names, real class ids, the
+// The built-in writer populations (docs/listings.md §4): real names, real class ids, the
 // three instance ids that are identical on unrelated machines pinned, and what each writer declares
 // at Identify (usage and source type, restore method, components, excluded files), each row with the
 // capture or page it comes from. The default simulation, scenario files, the metadata objects, the
@@ -34,7 +34,7 @@ constexpr ProfileRestore kNoRestoreEvidence{VSS_RME_RESTORE_IF_CAN_REPLACE, VSS_
 // VSS_FSBT_ALL_BACKUP_REQUIRED | VSS_FSBT_ALL_SNAPSHOT_REQUIRED as the NTDS page prints it: 3855.
 constexpr DWORD kFsbt3855 = 3855;
 
-// ---- Windows client set (vssadmin-and-writers.md §4.1) ----
+// ---- Windows client set (docs/listings.md §4.1) ----
 
 constexpr ProfileFile kTaskFiles[] = {{L"C:\\Windows\\System32\\Tasks", L"*", true}, {L"C:\\Windows\\Tasks", L"*", true}};
 constexpr ProfileComponent kTaskComponents[] = {

@@ -44,7 +44,7 @@ struct ServiceOptions {
     bool keepTrace = true;
 };
 
-/// A requester mistake (field-scenarios.md M1..M17), recorded with the virtual time it happened.
+/// A requester mistake (docs/behaviour.md §19, M1..M17), recorded with the virtual time it happened.
 struct Mistake {
     std::string id;
     std::string detail;
@@ -177,7 +177,7 @@ public:
     }
     void recordMistake(std::string id, std::string detail, std::uint32_t session);
 
-    // ---- retries across sessions (behavior.md §17; mistakes M8, M9) ----
+    // ---- retries across sessions (docs/behaviour.md §17; mistakes M8, M9) ----
     /** \brief A failure a retry must respect: a writer's (w) or the provider's at DoSnapshotSet (w null). */
     void noteFailure(const WriterEntry *w, HRESULT code, std::uint32_t session);
     /** \brief A snapshot set was made: the retry count starts again. */
@@ -276,7 +276,7 @@ struct ProfileRestore {
     Evidence evidence;
 };
 
-/// A built-in writer as the real one declares itself (vssadmin-and-writers.md §4): identity, restore
+/// A built-in writer as the real one declares itself (docs/listings.md §4): identity, restore
 /// method, components and excluded files. One row serves the simulator, the listings and the tests.
 struct ProfileWriter {
     std::string_view name;

@@ -358,7 +358,7 @@ void Session::runPhase(Input event, std::vector<WriterEntry *> recipients, std::
 
 namespace {
 
-/// The writer fault that applies to this delivery, if any (behavior.md §16).
+/// The writer fault that applies to this delivery, if any (docs/behaviour.md §16).
 EventFault *matchingFault(WriterEntry &w, Input event, const Session &s)
 {
     for (EventFault &f : w.faults.events) {
@@ -857,7 +857,7 @@ std::vector<WriterEntry *> Session::participants() const
     if (noWriterContext())
         return out;
     // Selection does not filter: in component mode a writer none of whose components was added
-    // still receives every backup event and reads the selection itself (behavior.md §1.3, corrected
+    // still receives every backup event and reads the selection itself (docs/behaviour.md §1.3, corrected
     // from bareos#1923, where unselected writers ended FAILED_AT_PREPARE_BACKUP). Disabled writers
     // never got listed, so they are already out (N2).
     for (const ListedWriter &l : listed_)
@@ -1160,7 +1160,7 @@ Result<void> Session::abortBackup()
 }
 
 // ---------------------------------------------------------------------------------------------
-// Status (behavior.md §13)
+// Status (docs/behaviour.md §13)
 
 Result<AsyncPtr> Session::gatherWriterStatus()
 {
@@ -1292,7 +1292,7 @@ Result<void> Session::freeWriterStatus()
 }
 
 // ---------------------------------------------------------------------------------------------
-// Restore (behavior.md §3)
+// Restore (docs/behaviour.md §3)
 
 Result<ComponentRecord *> Session::restoreComponent(const VSS_ID &writerId, std::wstring_view logicalPath,
                                                     std::wstring_view name, const VSS_ID *instanceId)
@@ -1338,7 +1338,7 @@ Result<ComponentRecord *> Session::restoreSelection(const VSS_ID &writerId, VSS_
 Result<ComponentRecord *> Session::backupComponent(const VSS_ID &writerId, VSS_COMPONENT_TYPE type,
                                                    std::wstring_view logicalPath, std::wstring_view name)
 {
-    // behavior.md §2 step 11: BCD strings of a backup are set between AddComponent and PrepareForBackup.
+    // docs/behaviour.md §2 step 11: BCD strings of a backup are set between AddComponent and PrepareForBackup.
     if (auto r = requireInitialized(); !r)
         return r.error();
     if (restore_)
@@ -1355,7 +1355,7 @@ Result<ComponentRecord *> Session::backupComponent(const VSS_ID &writerId, VSS_C
 
 Result<void> Session::requireBcdReadable() const
 {
-    // behavior.md §15: not initialised, or a backup object before Meta; restores read the loaded BCD.
+    // docs/behaviour.md §15: not initialised, or a backup object before Meta; restores read the loaded BCD.
     if (auto r = requireInitialized(); !r)
         return r;
     if (!restore_ && !metadataDone_)
