@@ -161,9 +161,10 @@ TEST_CASE("system state: every in-box writer declares a restore method, and the 
 {
     Backup b("win-client");
     const auto found = examine(b.p);
-    for (const auto &[name, w] : found) {
-        CHECK_MESSAGE(w.method != VSS_RME_UNDEFINED, toUtf8(name));
-        CHECK_MESSAGE(w.writerRestore != VSS_WRE_UNDEFINED, toUtf8(name));
+    for (const auto &entry : found) {
+        const std::string name = toUtf8(entry.first);
+        CHECK_MESSAGE(entry.second.method != VSS_RME_UNDEFINED, name);
+        CHECK_MESSAGE(entry.second.writerRestore != VSS_WRE_UNDEFINED, name);
     }
     // Restoring COM+ takes ICOMAdminCatalog::RestoreREGDB, the System Writer's restore lays down
     // files, registry and ACLs (In-Box VSS Writers page): custom restores the writers take part in.
