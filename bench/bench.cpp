@@ -9,6 +9,7 @@
 #include <vsbackup.h>
 
 #include <benchmark/benchmark.h>
+#include <fcntl.h>
 #include <malloc.h>
 #include <spawn.h>
 #include <time.h>

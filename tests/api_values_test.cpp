@@ -554,7 +554,10 @@ TEST_CASE("each served enum table holds exactly the spec's rows, found by name a
         CHECK(vsssim::enumName(kind->second, value) == r.name);
     }
     REQUIRE(specRows.size() == kServedKinds.size());
-    for (const auto &[type, kind] : kServedKinds) {
+    for (const auto &served : kServedKinds) {
+        // Named, not a structured binding: clang 14 cannot capture one in INFO's lambda.
+        const auto &type = served.first;
+        const auto &kind = served.second;
         INFO(type);
         const auto table = vsssim::enumTable(kind);
         CHECK(table.size() == specRows[kind]);

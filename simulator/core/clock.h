@@ -7,8 +7,6 @@
 #include <cstdint>
 #include <memory>
 
-#include <boost/asio/io_context.hpp>
-
 namespace vsssim {
 
 using SimDuration = std::chrono::nanoseconds;
@@ -21,8 +19,8 @@ class Clock
 public:
     virtual ~Clock() = default;
     virtual SimTime now() const noexcept = 0;
-    /** \brief Make `t` the present: jump (virtual) or wait for it on the io_context (real time). */
-    virtual void advanceTo(SimTime t, boost::asio::io_context &io) = 0;
+    /** \brief Make `t` the present: jump (virtual) or wait for it on a real timer (real time). */
+    virtual void advanceTo(SimTime t) = 0;
     virtual bool isVirtual() const noexcept = 0;
 };
 
@@ -31,7 +29,7 @@ class VirtualClock final : public Clock
 {
 public:
     SimTime now() const noexcept override { return now_; }
-    void advanceTo(SimTime t, boost::asio::io_context &) override
+    void advanceTo(SimTime t) override
     {
         if (t > now_)
             now_ = t;

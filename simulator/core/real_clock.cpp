@@ -3,6 +3,7 @@
 
 #include <thread>
 
+#include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
 
 namespace vsssim {
@@ -20,12 +21,12 @@ public:
         return std::chrono::duration_cast<SimTime>(real * scale_);
     }
 
-    void advanceTo(SimTime t, boost::asio::io_context &io) override
+    void advanceTo(SimTime t) override
     {
         const SimTime current = now();
         if (t <= current)
             return;
-        boost::asio::steady_timer timer(io, std::chrono::duration_cast<std::chrono::steady_clock::duration>((t - current) / scale_));
+        boost::asio::steady_timer timer(io_, std::chrono::duration_cast<std::chrono::steady_clock::duration>((t - current) / scale_));
         timer.wait();
     }
 
@@ -33,6 +34,9 @@ public:
 
 private:
     double scale_;
+    // Real time is the one place the simulation waits: on an Asio timer, not a sleep, so the wait is
+    // on the steady clock the timer queue keeps.
+    boost::asio::io_context io_;
     std::chrono::steady_clock::time_point start_;
 };
 

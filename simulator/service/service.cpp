@@ -419,6 +419,15 @@ void Service::traceService(std::string_view what, std::string detail)
     trace_.add(std::move(r));
 }
 
+void Service::noteStateTableBreak(std::string detail)
+{
+    ++stateTableBreaks_;
+    log_->error("{}", detail);
+    TraceRecord r{now(), TraceKind::Service, "service", "state table break"};
+    r.detail = std::move(detail);
+    trace_.add(std::move(r));
+}
+
 void Service::advance(SimDuration d)
 {
     scheduler_.runUntil(now() + d);

@@ -189,6 +189,10 @@ public:
     void checkRetriedWriter(const WriterEntry &w, bool selected, std::uint32_t session);
     const std::vector<Mistake> &mistakes() const noexcept { return mistakes_; }
     void traceService(std::string_view what, std::string detail);
+    /** \brief A pair the state table has no row for reached it: a simulator bug, never a requester's.
+     *  Logged, traced and counted, so tests and the stress run can assert that none happened. */
+    void noteStateTableBreak(std::string detail);
+    std::uint64_t stateTableBreaks() const noexcept { return stateTableBreaks_; }
 
     // ---- time, as requesters see it ----
     /** \brief Run the simulation for `d` of virtual time (Sleep on a requester thread, R14). */
@@ -222,6 +226,7 @@ private:
     std::vector<int> freeSlots_;
     std::uint32_t sessionCounter_ = 0;
     std::vector<Mistake> mistakes_;
+    std::uint64_t stateTableBreaks_ = 0;
     /// The last failure of a writer (by uid: a restarted writer is a new entry) or of the provider.
     struct RetryAdvice {
         SimTime at;

@@ -339,7 +339,11 @@ void Session::runPhase(Input event, std::vector<WriterEntry *> recipients, std::
 {
     auto phase = std::make_shared<Phase>();
     phase->event = event;
-    phase->then = std::move(then);
+    ++phasesRunning_;
+    phase->then = [self = shared_from_this(), then = std::move(then)](Phase &p) {
+        --self->phasesRunning_;
+        then(p);
+    };
     phase->outstanding = static_cast<int>(recipients.size()) + 1;
     phase->calls.resize(recipients.size());
     if (event == Input::Identify) {
@@ -530,8 +534,10 @@ void Session::applyInput(WriterEntry &w, Input input, Outcome outcome, HRESULT s
     const WriterStatus before = rec.status;
     const Transition t = step(before, input, outcome, setCode);
     if (!t.legal) {
-        svc.log().error("{}: {} with outcome {} is out of sequence in state {}", w.identity.name, inputName(input),
-                        outcomeName(outcome), before.stateBit == kNoRecord ? std::string_view("(none)") : writerStateName(before.state));
+        svc.noteStateTableBreak(fmt::format("{}: {} with outcome {} is out of sequence in state {}", w.identity.name,
+                                            inputName(input), outcomeName(outcome),
+                                            before.stateBit == kNoRecord ? std::string_view("(none)")
+                                                                         : writerStateName(before.state)));
         return;
     }
     if (outcome == Outcome::Fatal || outcome == Outcome::Hang || outcome == Outcome::NoSlot)
@@ -1128,6 +1134,14 @@ void Session::drain(const std::function<bool()> &done)
     }
 }
 
+void Session::settleCancelled()
+{
+    // Handlers already running finish and a cancelled creation's Abort goes out (§14) before the
+    // next event this object sends: an AbortBackup or BackupShutdown sent while a Freeze (or any
+    // handler) is still out would meet its late answer, or its freeze window, on a closed record.
+    drain([this] { return phasesRunning_ == 0 && !(snapCalled_ && !snapEnded_); });
+}
+
 Result<void> Session::abortBackup()
 {
     if (auto r = requireInitialized(); !r)
@@ -1136,9 +1150,7 @@ Result<void> Session::abortBackup()
         return badState("AbortBackup: restores cannot be aborted");
     if (AsyncOp *op = pending())
         cancel(*op);
-    const bool inCreation = snapCalled_ && !snapEnded_;
-    if (inCreation)
-        drain([this] { return snapEnded_; });
+    settleCancelled();
     if ((setStarted_ || prepareCalled_) && !snapped_ && !abortDelivered_ && !aborted_) {
         abortDelivered_ = true;
         auto finished = std::make_shared<bool>(false);
@@ -1501,6 +1513,7 @@ void Session::release()
     released_ = true;
     if (AsyncOp *op = pending())
         cancel(*op);
+    settleCancelled();
     if (!restore_ && (setStarted_ || prepareCalled_) && !aborted_ && !completeCalled_ && !snapped_)
         service_->recordMistake("M6", "requester object released after StartSnapshotSet/PrepareForBackup without AbortBackup or BackupComplete", number_);
     if (completeCalled_ || postRestoreCalled_) {

@@ -246,6 +246,7 @@ private:
     void endCreation();
     void discardShadowCopies();
     void drain(const std::function<bool()> &done);
+    void settleCancelled();
     void freeSlot(WriterEntry &w, SessionRecord &r);
     void releaseSlotsAfterGather();
 
@@ -302,6 +303,7 @@ private:
 
     AsyncPtr pending_;
     std::uint64_t freezeSerial_ = 0;
+    int phasesRunning_ = 0;   ///< event phases delivered and not yet ended (their `then` not run)
 };
 
 } // namespace vsssim
