@@ -12,6 +12,7 @@
 #include <vswriter.h>
 #include <vsbackup.h>
 
+#include <string>
 #include <cstdio>
 
 #define MAX_COMPONENTS 256
@@ -285,7 +286,29 @@ inline bool FilesOnC(IVssWMComponent *pComponent, HRESULT (IVssWMComponent::*get
     return onC;
 }
 
-// Every selectable component whose files all lie on C:\, added under the instance id its metadata
+// Whether no component of the writer has a full path ("logical\\name") that logicalPath lies under.
+inline bool IsTopLevel(IVssExamineWriterMetadata *pMetadata, UINT cComponents, BSTR bstrLogicalPath)
+{
+    const std::wstring path = bstrLogicalPath ? bstrLogicalPath : L"";
+    bool top = true;
+    for (UINT i = 0; top && i < cComponents; i++) {
+        IVssWMComponent *pOther = NULL;
+        if (FAILED(pMetadata->GetComponent(i, &pOther)))
+            break;
+        PVSSCOMPONENTINFO pOtherInfo = NULL;
+        if (SUCCEEDED(pOther->GetComponentInfo(&pOtherInfo))) {
+            std::wstring full = pOtherInfo->bstrLogicalPath ? pOtherInfo->bstrLogicalPath : L"";
+            full += (full.empty() ? L"" : L"\\") + std::wstring(pOtherInfo->bstrComponentName);
+            top = !(path == full || (path.size() > full.size() && path.compare(0, full.size(), full) == 0 &&
+                                     path[full.size()] == L'\\'));
+            pOther->FreeComponentInfo(pOtherInfo);
+        }
+        pOther->Release();
+    }
+    return top;
+}
+
+// Every selectable or top-level component whose files all lie on C:\, added under the instance id its metadata
 // came with, except the writers a retry leaves out.
 inline HRESULT SelectComponents(IVssBackupComponents *pBackup)
 {
@@ -314,7 +337,10 @@ inline HRESULT SelectComponents(IVssBackupComponents *pBackup)
             PVSSCOMPONENTINFO pInfo = NULL;
             hr = pComponent->GetComponentInfo(&pInfo);
             if (SUCCEEDED(hr)) {
-                bool wanted = pInfo->bSelectable && pInfo->cFileCount + pInfo->cDatabases + pInfo->cLogFiles > 0 &&
+                // As VShadow: a component can be included explicitly when it is selectable or top
+                // level (a top-level one that is not selectable is not optional, like NTDS's).
+                bool wanted = (pInfo->bSelectable || IsTopLevel(pMetadata, cComponents, pInfo->bstrLogicalPath)) &&
+                              pInfo->cFileCount + pInfo->cDatabases + pInfo->cLogFiles > 0 &&
                               FilesOnC(pComponent, &IVssWMComponent::GetFile, pInfo->cFileCount) &&
                               FilesOnC(pComponent, &IVssWMComponent::GetDatabaseFile, pInfo->cDatabases) &&
                               FilesOnC(pComponent, &IVssWMComponent::GetDatabaseLogFile, pInfo->cLogFiles);

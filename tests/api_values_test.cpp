@@ -392,6 +392,8 @@ const std::map<std::string_view, EnumKind> kServedKinds{
     {"VSS_OBJECT_TYPE", EnumKind::ObjectType},
     {"VSS_FILE_RESTORE_STATUS", EnumKind::FileRestoreStatus},
     {"VSS_VOLUME_SNAPSHOT_ATTRIBUTES", EnumKind::VolumeSnapshotAttributes},
+    {"VSS_RESTOREMETHOD_ENUM", EnumKind::RestoreMethod},
+    {"VSS_WRITERRESTORE_ENUM", EnumKind::WriterRestore},
 };
 
 // No spec row has this value, so value_or(kAbsent) makes a failed lookup print as a mismatch.

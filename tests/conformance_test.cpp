@@ -108,6 +108,7 @@ constexpr std::size_t kMSSearch = 4;   // declares no component: never selected,
 constexpr std::size_t kRegistry = 7;
 constexpr UINT kWriterCount = 10;
 constexpr UINT kSelectedCount = 8;     // the writers that declare a component
+constexpr std::size_t kComponentCount = 11;   // their components: System Writer has 2, ASR Writer 3 (profiles.cpp)
 
 vsssim::EventFault failAt(Input event, HRESULT hr, bool veto = true)
 {
@@ -549,7 +550,7 @@ public:
         REQUIRE(Hr{r->run(&IVssBackupComponents::PostRestore)} == Hr{VSS_S_ASYNC_FINISHED});
     }
 
-    /** \brief The first component added or selected: the Task Scheduler Writer's "Tasks Store". */
+    /** \brief The first component added or selected: the Task Scheduler Writer's "TasksStore". */
     const Component &component() { return r->components.at(0); }
 
     Sim &sim;
@@ -826,14 +827,14 @@ TEST_CASE("return codes of the status methods (§13) and the other MUST methods 
 
         // ---- §15: component selection ----
         {"AddComponent(name NULL)", Stage::Meta, {}, [](Ctx &c) { return c.p()->AddComponent(c.sim.instanceOf(0), c.sim.writer(0).identity.classId, VSS_CT_FILEGROUP, NULL, NULL); }, E_INVALIDARG, "§15 AddComponent"},
-        {"AddComponent before GatherWriterMetadata", Stage::InitB, {}, [](Ctx &c) { return c.p()->AddComponent(c.sim.instanceOf(0), c.sim.writer(0).identity.classId, VSS_CT_FILEGROUP, NULL, L"Tasks Store"); }, VSS_E_BAD_STATE, "§15 AddComponent"},
-        {"AddComponent, unknown instance", Stage::Meta, {}, [](Ctx &c) { return c.p()->AddComponent(kUnknownId, c.sim.writer(0).identity.classId, VSS_CT_FILEGROUP, NULL, L"Tasks Store"); }, VSS_E_OBJECT_NOT_FOUND, "§15 AddComponent"},
+        {"AddComponent before GatherWriterMetadata", Stage::InitB, {}, [](Ctx &c) { return c.p()->AddComponent(c.sim.instanceOf(0), c.sim.writer(0).identity.classId, VSS_CT_FILEGROUP, NULL, L"TasksStore"); }, VSS_E_BAD_STATE, "§15 AddComponent"},
+        {"AddComponent, unknown instance", Stage::Meta, {}, [](Ctx &c) { return c.p()->AddComponent(kUnknownId, c.sim.writer(0).identity.classId, VSS_CT_FILEGROUP, NULL, L"TasksStore"); }, VSS_E_OBJECT_NOT_FOUND, "§15 AddComponent"},
         {"AddComponent, undeclared component", Stage::Meta, {}, [](Ctx &c) { return c.p()->AddComponent(c.sim.instanceOf(0), c.sim.writer(0).identity.classId, VSS_CT_FILEGROUP, NULL, L"No Such Component"); }, VSS_E_OBJECT_NOT_FOUND, "§15 AddComponent"},
         {"AddComponent twice", Stage::Selected, {}, addComponentAgain, VSS_E_OBJECT_ALREADY_EXISTS, "§15 AddComponent"},
         {"AddComponent after PrepareForBackup", Stage::Prepared, {}, addComponentAgain, VSS_E_BAD_STATE, "§15 AddComponent"},
         {"SetBackupOptions before PrepareForBackup", Stage::Selected, {}, backupOptions, S_OK, "§2 step 11"},
         {"SetBackupOptions after PrepareForBackup", Stage::Prepared, {}, backupOptions, VSS_E_BAD_STATE, "§2 step 11 (page silent)"},
-        {"SetPreviousBackupStamp, component not added", Stage::Meta, {}, [](Ctx &c) { return c.p()->SetPreviousBackupStamp(c.sim.writer(0).identity.classId, VSS_CT_FILEGROUP, NULL, L"Tasks Store", L"stamp"); }, VSS_E_OBJECT_NOT_FOUND, "§2 step 11"},
+        {"SetPreviousBackupStamp, component not added", Stage::Meta, {}, [](Ctx &c) { return c.p()->SetPreviousBackupStamp(c.sim.writer(0).identity.classId, VSS_CT_FILEGROUP, NULL, L"TasksStore", L"stamp"); }, VSS_E_OBJECT_NOT_FOUND, "§2 step 11"},
 
         // ---- §15: the snapshot set ----
         {"StartSnapshotSet(NULL)", Stage::Selected, {}, [](Ctx &c) { return c.p()->StartSnapshotSet(NULL); }, E_INVALIDARG, "§15 common"},
@@ -921,10 +922,10 @@ TEST_CASE("return codes of the status methods (§13) and the other MUST methods 
         {"SetSelectedForRestore on a backup object", Stage::Selected, {}, [](Ctx &c) { return selectFirstForRestore(c); }, VSS_E_BAD_STATE, "§15 SetSelectedForRestore"},
         {"SetSelectedForRestore(name NULL)", Stage::MetaR, {}, [](Ctx &c) { return c.p()->SetSelectedForRestore(c.component().writerId, VSS_CT_FILEGROUP, NULL, NULL, true); }, E_INVALIDARG, "§15 common"},
         {"SetSelectedForRestore, unknown component", Stage::MetaR, {}, [](Ctx &c) { return c.p()->SetSelectedForRestore(c.component().writerId, VSS_CT_FILEGROUP, NULL, L"No Such Component", true); }, VSS_E_OBJECT_NOT_FOUND, "§15 SetSelectedForRestore"},
-        {"SetSelectedForRestore, writer not running", Stage::MetaR, {}, [](Ctx &c) { return c.p()->SetSelectedForRestore(kUnknownId, VSS_CT_FILEGROUP, NULL, L"Tasks Store", true); }, VSS_E_OBJECT_NOT_FOUND, "§1.3, §15"},
+        {"SetSelectedForRestore, writer not running", Stage::MetaR, {}, [](Ctx &c) { return c.p()->SetSelectedForRestore(kUnknownId, VSS_CT_FILEGROUP, NULL, L"TasksStore", true); }, VSS_E_OBJECT_NOT_FOUND, "§1.3, §15"},
         {"SetSelectedForRestore after PreRestore", Stage::PreRestored, {}, [](Ctx &c) { return selectFirstForRestore(c); }, VSS_E_BAD_STATE, "§15 SetSelectedForRestore"},
         {"SetSelectedForRestore before GatherWriterMetadata", Stage::InitR, {},
-         [](Ctx &c) { return c.p()->SetSelectedForRestore(c.sim.writer(0).identity.classId, VSS_CT_FILEGROUP, NULL, L"Tasks Store", true); }, VSS_E_BAD_STATE, "§15 SetSelectedForRestore"},
+         [](Ctx &c) { return c.p()->SetSelectedForRestore(c.sim.writer(0).identity.classId, VSS_CT_FILEGROUP, NULL, L"TasksStore", true); }, VSS_E_BAD_STATE, "§15 SetSelectedForRestore"},
         {"SetFileRestoreStatus before PreRestore", Stage::MetaR, {}, fileRestoreStatus, VSS_E_BAD_STATE, "§15 SetFileRestoreStatus"},
         {"SetFileRestoreStatus after PreRestore", Stage::PreRestored, {}, fileRestoreStatus, S_OK, "§3 step 9"},
         {"SetFileRestoreStatus after PostRestore", Stage::PostRestored, {}, fileRestoreStatus, VSS_E_BAD_STATE, "§15 SetFileRestoreStatus"},
@@ -1011,7 +1012,7 @@ TEST_CASE("a normal component-mode backup: STABLE, then [5] after DoSnapshotSet,
     CHECK(Hr{r.p->GetWriterMetadataCount(&cWriters)} == Hr{S_OK});
     CHECK(cWriters == kWriterCount);
     CHECK(Hr{r.selectAll()} == Hr{S_OK});
-    CHECK(r.components.size() == kSelectedCount);
+    CHECK(r.components.size() == kComponentCount);
     CHECK(Hr{r.p->StartSnapshotSet(&r.setId)} == Hr{S_OK});
     CHECK(Hr{r.p->AddToSnapshotSet(const_cast<VSS_PWSZ>(L"C:\\"), GUID_NULL, &r.snapshotC)} == Hr{S_OK});
     CHECK(Hr{r.run(&IVssBackupComponents::PrepareForBackup)} == Hr{VSS_S_ASYNC_FINISHED});
@@ -1303,7 +1304,7 @@ TEST_CASE("partial failure: PARTIAL_FAILURE in the status, the component's failu
     Sim sim;
     INFO("seed=", sim.seed);
     vsssim::EventFault f = failAt(Input::PostSnapshot, VSS_E_WRITERERROR_PARTIAL_FAILURE, /*veto=*/false);
-    f.componentFailures.push_back({L"Tasks Store", vsssim::Failure{VSS_E_WRITERERROR_RETRYABLE,
+    f.componentFailures.push_back({L"TasksStore", vsssim::Failure{VSS_E_WRITERERROR_RETRYABLE,
                                                                    static_cast<HRESULT>(0x80070020),
                                                                    std::wstring(L"a task file is locked")}});
     sim.fault(kTaskScheduler, f);

@@ -113,6 +113,7 @@ struct Options {
     std::string after;     ///< list-writers: the run's view after this label
     int occurrence = 1;    ///< ... the nth time the requester reaches it
     bool atEnd = false;    ///< list-writers: the run's view at its end
+    bool detailed = false; ///< list-writers: each writer's metadata, as `vshadow -wm` prints it
     // explain, graph, help
     std::string what;
     std::string graphFormat = "dot";
@@ -762,8 +763,35 @@ std::optional<Observation> observeDuringRun(const Options &o, std::uint64_t &see
     return seen;
 }
 
+/// list-writers --detailed: what GatherWriterMetadata gives, in VShadow's -wm layout (the one with a
+/// public capture: Microsoft's FRS Writer sample).
+int listWriterMetadata(const Options &o)
+{
+    if (o.format != "vshadow")
+        throw UsageError("--detailed prints `vshadow -wm`; give --format vshadow (no capture of DiskShadow's "
+                         "detailed layout was found, and vssadmin has none)");
+    if (o.json || !o.after.empty() || o.atEnd || !o.listMachine.empty())
+        throw UsageError("--detailed lists the writers' metadata before any run; --json, --after, --at-end and "
+                         "--machine apply to the status listing");
+    std::uint64_t seed = 0;
+    auto svc = serviceFor(o, seed);
+    if (!svc)
+        return ExitBadScenario;
+    HRESULT hr = S_OK;
+    const std::vector<MetadataListingEntry> writers = observeWriterMetadata(*svc, &hr);
+    if (FAILED(hr)) {
+        std::cerr << fmt::format("error: the observer session failed: {}\n", Hr{hr});
+        return ExitFailed;
+    }
+    auto lock = svc->lock();
+    std::cout << formatVShadowMetadata(writers, svc->volumes(), listingOptions(o, false));
+    return ExitOk;
+}
+
 int cmdListWriters(const Options &o)
 {
+    if (o.detailed)
+        return listWriterMetadata(o);
     if (o.format != "vssadmin" && (o.french || o.legacy))
         throw UsageError("--french and --legacy apply to --format vssadmin only");
     std::uint64_t seed = 0;
@@ -1155,6 +1183,9 @@ const Command kCommands[] = {
          c.add_option("--occurrence", o.occurrence, "with --after: the nth time the requester reaches LABEL (default 1)")
              ->check(CLI::PositiveNumber);
          c.add_flag("--at-end", o.atEnd, "run FILE and list what vssadmin shows after the run, writers settled");
+         c.add_flag("--detailed", o.detailed,
+                    "with --format vshadow: each writer's metadata as `vshadow -wm` prints it (restore method, "
+                    "excluded files, components with their files)");
          std::vector<std::string> versions;
          for (const OsVersion &v : osVersions())
              versions.emplace_back(v.key);

@@ -185,6 +185,25 @@ constexpr std::array kComponentType{
     ROW(VSS_CT_FILEGROUP, "file-group component"),
 };
 
+constexpr std::array kRestoreMethod{
+    ROW(VSS_RME_UNDEFINED, "not set: a writer error"),
+    ROW(VSS_RME_RESTORE_IF_NOT_THERE, "restore only where the files are absent"),
+    ROW(VSS_RME_RESTORE_IF_CAN_REPLACE, "restore if every file can be replaced in place"),
+    ROW(VSS_RME_STOP_RESTORE_START, "stop the writer's service, restore, start it"),
+    ROW(VSS_RME_RESTORE_TO_ALTERNATE_LOCATION, "restore to the alternate location mappings"),
+    ROW(VSS_RME_RESTORE_AT_REBOOT, "replace the files at the next reboot"),
+    ROW(VSS_RME_RESTORE_AT_REBOOT_IF_CANNOT_REPLACE, "in place, else at the next reboot"),
+    ROW(VSS_RME_CUSTOM, "the writer's own documented procedure"),
+    ROW(VSS_RME_RESTORE_STOP_START, "the requester stops and restarts the service"),
+};
+
+constexpr std::array kWriterRestore{
+    ROW(VSS_WRE_UNDEFINED, "not set"),
+    ROW(VSS_WRE_NEVER, "the writer takes no part in a restore"),
+    ROW(VSS_WRE_IF_REPLACE_FAILS, "the writer takes part only if replacing files failed"),
+    ROW(VSS_WRE_ALWAYS, "the writer takes part in every restore (PreRestore, PostRestore)"),
+};
+
 constexpr std::array kApplicationLevel{
     ROW(VSS_APP_UNKNOWN, "not set"),
     ROW(VSS_APP_SYSTEM, "system-level service"),
@@ -209,25 +228,6 @@ constexpr std::array kRestoreTarget{
     ROW(VSS_RT_ALTERNATE, "restore through the alternate location mappings"),
     ROW(VSS_RT_DIRECTED, "directed restore: only the parts of files the requester names"),
     ROW(VSS_RT_ORIGINAL_LOCATION, "restore to the original location, files the writer names"),
-};
-
-constexpr std::array kRestoreMethod{
-    ROW(VSS_RME_UNDEFINED, "not set"),
-    ROW(VSS_RME_RESTORE_IF_NOT_THERE, "restore only files that are absent"),
-    ROW(VSS_RME_RESTORE_IF_CAN_REPLACE, "restore when the files can be replaced"),
-    ROW(VSS_RME_STOP_RESTORE_START, "stop the service, restore, start it"),
-    ROW(VSS_RME_RESTORE_TO_ALTERNATE_LOCATION, "restore to the alternate location"),
-    ROW(VSS_RME_RESTORE_AT_REBOOT, "restore at the next reboot"),
-    ROW(VSS_RME_RESTORE_AT_REBOOT_IF_CANNOT_REPLACE, "restore at reboot when the files cannot be replaced"),
-    ROW(VSS_RME_CUSTOM, "a custom restore method"),
-    ROW(VSS_RME_RESTORE_STOP_START, "restore, then stop and start the service"),
-};
-
-constexpr std::array kWriterRestore{
-    ROW(VSS_WRE_UNDEFINED, "not set"),
-    ROW(VSS_WRE_NEVER, "the writer never takes part in restore"),
-    ROW(VSS_WRE_IF_REPLACE_FAILS, "the writer takes part when replacing files fails"),
-    ROW(VSS_WRE_ALWAYS, "the writer always takes part in restore"),
 };
 
 constexpr std::array kRollForwardType{
@@ -516,6 +516,10 @@ std::span<const NamedValue> enumTable(EnumKind kind) noexcept
         return asSpan(kComponentType);
     case EnumKind::ApplicationLevel:
         return asSpan(kApplicationLevel);
+    case EnumKind::RestoreMethod:
+        return asSpan(kRestoreMethod);
+    case EnumKind::WriterRestore:
+        return asSpan(kWriterRestore);
     case EnumKind::ObjectType:
         return asSpan(kObjectType);
     case EnumKind::FileRestoreStatus:
@@ -524,10 +528,6 @@ std::span<const NamedValue> enumTable(EnumKind kind) noexcept
         return asSpan(kVolumeSnapshotAttributes);
     case EnumKind::RestoreTarget:
         return asSpan(kRestoreTarget);
-    case EnumKind::RestoreMethod:
-        return asSpan(kRestoreMethod);
-    case EnumKind::WriterRestore:
-        return asSpan(kWriterRestore);
     case EnumKind::RollForwardType:
         return asSpan(kRollForwardType);
     }

@@ -66,6 +66,19 @@ std::string formatDiskShadowWriters(const std::vector<StatusEntry> &writers, con
 /** \brief VShadow `-ws` (§3); only `crlf` applies. */
 std::string formatVShadowWriters(const std::vector<StatusEntry> &writers, const ListingOptions &options);
 
+/// One writer's Identify answer as `vshadow -wm` reads it: GetIdentity, GetRestoreMethod, the
+/// excluded files and the components.
+struct MetadataListingEntry {
+    WriterIdentity identity;
+    WriterMetadata metadata;
+};
+/** \brief VShadow `-wm` (the layout of Microsoft's FRS Writer sample, backing-up-and-restoring-an-frs-
+ *  replicated-sysvol-folder.md); `volumes` name the affected volumes. Only `crlf` applies. */
+std::string formatVShadowMetadata(const std::vector<MetadataListingEntry> &writers, const std::vector<Volume> &volumes,
+                                  const ListingOptions &options);
+/** \brief What `vshadow -wm` sees: GatherWriterMetadata in an observer session; empty on failure (`result`). */
+std::vector<MetadataListingEntry> observeWriterMetadata(Service &svc, HRESULT *result = nullptr);
+
 /// One shadow copy as the listing tools read it: the properties Query returned (docs/api.md §6),
 /// plus the two names the tools look up elsewhere (the volume's drive letter, the provider's name).
 struct ShadowListingEntry {

@@ -1263,8 +1263,8 @@ private:
             for (const ProfileWriter &w : profileWriters(p, *sc_.settings.os)) {
                 profileWriters_.push_back(w);
                 WriterInfo info{std::string(w.name), true, {}};
-                if (!w.component.empty())
-                    info.components.emplace_back(std::string{}, std::string(w.component));
+                for (const ProfileComponent &c : w.components)
+                    info.components.emplace_back(toUtf8(c.logicalPath), toUtf8(c.name));
                 addWriterInfo(std::move(info));
             }
     }

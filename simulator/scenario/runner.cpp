@@ -545,6 +545,21 @@ private:
         return E_NOTIMPL;
     }
 
+    /// Top level: no other component of the writer has a full path ("logical\\name") its logical path lies under.
+    static bool isTopLevel(const WriterMetadata &md, const ComponentDecl &decl)
+    {
+        for (const ComponentDecl &other : md.components) {
+            if (&other == &decl)
+                continue;
+            const std::wstring full = other.logicalPath.empty() ? other.name : other.logicalPath + L"\\" + other.name;
+            if (decl.logicalPath == full ||
+                (decl.logicalPath.size() > full.size() && decl.logicalPath.starts_with(full) &&
+                 decl.logicalPath[full.size()] == L'\\'))
+                return false;
+        }
+        return true;
+    }
+
     HRESULT selectAll()
     {
         Session &s = *session_;
@@ -565,7 +580,9 @@ private:
                                 [](wchar_t a, wchar_t b) { return std::towlower(a) == std::towlower(b); }));
                         onSet = onSet && any;
                     }
-                if (!onSet || !decl.selectable)
+                // A component that is not selectable is not optional (system-critical, like ASR's):
+                // at the top level it is added with the rest; below a selectable one it comes with it.
+                if (!onSet || (!decl.selectable && !isTopLevel(l->metadata, decl)))
                     continue;
                 if (auto r = s.addComponent(l->identity.instanceId, l->identity.classId, decl.type, decl.logicalPath, decl.name); !r)
                     hr = r.hr();

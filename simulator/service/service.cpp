@@ -84,21 +84,44 @@ WriterIdentity profileIdentity(const ProfileWriter &p)
     id.name = std::string(p.name);
     id.wideName = std::wstring(p.name.begin(), p.name.end());
     id.usage = p.usage;
-    id.source = VSS_ST_OTHER;
+    id.source = p.sourceType;
     id.level = VSS_APP_SYSTEM;
     return id;
 }
 
+namespace {
+
+std::vector<FileSpec> fileSpecs(std::span<const ProfileFile> files)
+{
+    std::vector<FileSpec> out;
+    for (const ProfileFile &f : files)
+        out.push_back(FileSpec{std::wstring(f.path), std::wstring(f.filespec), f.recursive, {}, f.backupTypeMask});
+    return out;
+}
+
+} // namespace
+
 WriterMetadata profileMetadata(const ProfileWriter &p)
 {
     WriterMetadata md;
-    if (!p.component.empty()) {
+    for (const ProfileComponent &pc : p.components) {
         ComponentDecl c;
-        c.name = std::wstring(p.component.begin(), p.component.end());
-        c.files.push_back(FileSpec{L"C:\\Windows\\" + c.name + L"\\", L"*", true, {},
-                                   VSS_FSBT_ALL_BACKUP_REQUIRED | VSS_FSBT_ALL_SNAPSHOT_REQUIRED});
+        c.type = pc.type;
+        c.logicalPath = pc.logicalPath;
+        c.name = pc.name;
+        c.caption = pc.caption;
+        c.selectable = pc.selectable;
+        c.selectableForRestore = pc.selectableForRestore;
+        c.flags = pc.flags;
+        c.files = fileSpecs(pc.files);
+        c.logFiles = fileSpecs(pc.logFiles);
         md.components.push_back(std::move(c));
     }
+    md.excludeFiles = fileSpecs(p.excludeFiles);
+    md.excludeFromSnapshot = fileSpecs(p.excludeFromSnapshot);
+    md.restoreMethod.method = p.restore.method;
+    md.restoreMethod.writerRestore = p.restore.writerRestore;
+    md.restoreMethod.rebootRequired = p.restore.rebootRequired;
     return md;
 }
 

@@ -250,20 +250,63 @@ private:
 /// a scenario file, VSSSIM_SEED a seed; otherwise the Windows 10/11 client writer set, seed 0.
 std::shared_ptr<Service> makeDefaultService();
 
-/// Identities of the built-in writer profiles (docs/listings.md §4).
+/// Where a row's facts come from: a public capture of real output (confirmed), or Microsoft's
+/// documentation / our best reading where no capture was found (unconfirmed).
+struct Evidence {
+    std::string_view source;   ///< URL, or "owner/repo path", of the capture or page
+    bool confirmed;
+};
+
+/// A file descriptor of the built-in tables (IVssWMFiledesc): path, filespec, recursive.
+struct ProfileFile {
+    std::wstring_view path;
+    std::wstring_view filespec;
+    bool recursive = false;
+    DWORD backupTypeMask = VSS_FSBT_ALL_BACKUP_REQUIRED | VSS_FSBT_ALL_SNAPSHOT_REQUIRED;
+};
+
+/// One component a built-in writer declares (IVssWMComponent::GetComponentInfo).
+struct ProfileComponent {
+    VSS_COMPONENT_TYPE type;
+    std::wstring_view logicalPath;
+    std::wstring_view name;
+    std::wstring_view caption;
+    bool selectable;
+    bool selectableForRestore;
+    DWORD flags;
+    std::span<const ProfileFile> files;     ///< file-group files, or database files
+    std::span<const ProfileFile> logFiles;  ///< database log files
+    Evidence evidence;
+};
+
+/// What GetRestoreMethod answers for a built-in writer.
+struct ProfileRestore {
+    VSS_RESTOREMETHOD_ENUM method;
+    VSS_WRITERRESTORE_ENUM writerRestore;
+    bool rebootRequired;
+    Evidence evidence;
+};
+
+/// A built-in writer as the real one declares itself (docs/listings.md §4): identity, restore
+/// method, components and excluded files. One row serves the simulator, the listings and the tests.
 struct ProfileWriter {
     std::string_view name;
     VSS_ID classId;
     std::optional<VSS_ID> pinnedInstance;
     VSS_USAGE_TYPE usage;
-    std::string_view component;   ///< the component it declares, on C:\ (empty: none)
+    VSS_SOURCE_TYPE sourceType;
+    Evidence identityEvidence;              ///< name, class id, usage and source type
+    ProfileRestore restore;
+    std::span<const ProfileComponent> components;
+    std::span<const ProfileFile> excludeFiles;
+    std::span<const ProfileFile> excludeFromSnapshot;   ///< deleted from the shadow copy after creation
 };
 /** \brief The writers of a built-in profile in subscription order; empty for "none" or an unknown name. */
 std::vector<ProfileWriter> profileWriters(std::string_view profile);
 /** \brief As profileWriters, without the writers `os` does not have (OsVersion::absentWriters). */
 std::vector<ProfileWriter> profileWriters(std::string_view profile, const OsVersion &os);
 std::span<const std::string_view> profileNames();
-/** \brief The identity and metadata a profile writer subscribes with (one component on C:\ if it declares one). */
+/** \brief The identity and metadata a profile writer subscribes with: its row, as Identify declares it. */
 WriterIdentity profileIdentity(const ProfileWriter &p);
 WriterMetadata profileMetadata(const ProfileWriter &p);
 

@@ -189,6 +189,7 @@ Result<void> Session::initializeForRestore(std::wstring_view xml)
     context_ = doc->context;
     selectComponents_ = doc->selectComponents;
     bootable_ = doc->bootable;
+    partialFiles_ = doc->partialFileSupport;
     setId_ = doc->snapshotSetId;
     return {};
 }
@@ -797,6 +798,7 @@ Result<std::wstring> Session::saveAsXml() const
     doc.context = context_;
     doc.selectComponents = selectComponents_;
     doc.bootable = bootable_;
+    doc.partialFileSupport = partialFiles_;
     doc.snapshotSetId = setId_;
     return formatBcdXml(doc);
 }
