@@ -1136,11 +1136,11 @@ private:
 
     void parseService(const toml::table &t)
     {
-        static constexpr std::array<std::string_view, 18> kKeys{
+        static constexpr std::array<std::string_view, 19> kKeys{
             "os", "profiles", "event_timeout", "hold_writes_limit", "commit_duration", "provider_fault",
             "writer_abort_result", "backup_slots", "restore_slots", "slot_reclaim_after", "shuffle_status", "strict",
             "not_ready_for", "not_ready_result", "unsupported_contexts", "host_name", "wait_returns_failure",
-            "fail_allocation"};
+            "fail_allocation", "fail_allocation_probability"};
         checkKeys(t, kKeys, "[service]");
         ServiceSettings &s = sc_.settings;
         if (const toml::node *n = find(t, "os"))
@@ -1175,6 +1175,21 @@ private:
             s.backupSlots = static_cast<int>(*i);
         if (auto i = integer(t, "fail_allocation", 1))
             s.failAllocation = *i;
+        if (const toml::node *n = find(t, "fail_allocation_probability")) {
+            std::optional<double> p;
+            if (const auto *f = n->as_floating_point())
+                p = f->get();
+            else if (const auto *i = n->as_integer())
+                p = static_cast<double>(i->get());
+            else
+                typeError(*n, "fail_allocation_probability", "a number");
+            if (p && !(*p > 0 && *p <= 1))   // `!(...)` rejects nan too
+                fail(*n, fmt::format("'fail_allocation_probability' must be above 0 and at most 1, got {}", describe(*n)));
+            else if (p && find(t, "fail_allocation"))
+                fail(*n, "'fail_allocation_probability' and 'fail_allocation' exclude each other: one way of failing at a time");
+            else if (p)
+                s.failAllocationProbability = *p;
+        }
         if (auto i = integer(t, "restore_slots", 1))
             s.restoreSlots = static_cast<int>(*i);
         if (auto d = duration(t, "slot_reclaim_after"))
@@ -2103,7 +2118,7 @@ LoadResult loadScenarioFile(const std::string &argument)
     std::ifstream in(path, std::ios::binary);
     if (!in && isBareScenarioName(argument))
         return {std::nullopt, {ScenarioError{path, 0, 0, fmt::format("no scenario of this name ({}.toml) in {}", argument,
-                                                                      fmt::join(scenarioSearchPath(), ", "))}}};
+                                                                      joinText(scenarioSearchPath(), ", "))}}};
     if (!in)
         return {std::nullopt, {ScenarioError{path, 0, 0, "cannot open scenario file"}}};
     std::ostringstream text;
