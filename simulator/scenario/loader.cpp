@@ -1109,13 +1109,7 @@ private:
             }
         }
         if (const toml::node *n = find(t, "time_scale")) {
-            std::optional<double> scale;
-            if (const auto *f = n->as_floating_point())
-                scale = f->get();
-            else if (const auto *i = n->as_integer())
-                scale = static_cast<double>(i->get());
-            else
-                typeError(*n, "time_scale", "a number");
+            std::optional<double> scale = number(*n, "time_scale");
             // `!(x >= min)` also rejects nan. The bounds keep every scaled wait finite and in range: a 25 s
             // delay at 1e-9 would be 800 years of real time, 1e308 makes the clock read infinity.
             if (scale && !(*scale >= kMinTimeScale && *scale <= kMaxTimeScale)) {
@@ -1132,6 +1126,17 @@ private:
                 sc_.timeScale = *scale;
             }
         }
+    }
+
+    /// A float or an integer, as a double; a type error otherwise.
+    std::optional<double> number(const toml::node &n, std::string_view key)
+    {
+        if (const auto *f = n.as_floating_point())
+            return f->get();
+        if (const auto *i = n.as_integer())
+            return static_cast<double>(i->get());
+        typeError(n, key, "a number");
+        return std::nullopt;
     }
 
     void parseService(const toml::table &t)
@@ -1176,13 +1181,7 @@ private:
         if (auto i = integer(t, "fail_allocation", 1))
             s.failAllocation = *i;
         if (const toml::node *n = find(t, "fail_allocation_probability")) {
-            std::optional<double> p;
-            if (const auto *f = n->as_floating_point())
-                p = f->get();
-            else if (const auto *i = n->as_integer())
-                p = static_cast<double>(i->get());
-            else
-                typeError(*n, "fail_allocation_probability", "a number");
+            const std::optional<double> p = number(*n, "fail_allocation_probability");
             if (p && !(*p > 0 && *p <= 1))   // `!(...)` rejects nan too
                 fail(*n, fmt::format("'fail_allocation_probability' must be above 0 and at most 1, got {}", describe(*n)));
             else if (p && find(t, "fail_allocation"))
