@@ -1214,9 +1214,11 @@ const Command kCommands[] = {
      [](const Options &o) { return runTimelineCommand(o.timeline); }},
     {"step", "step through a scenario's run one delivery at a time: event, writer, outcome, table row, every state",
      [](CLI::App &c, Options &o) { setupStepCommand(c, o.step); }, [](const Options &o) { return runStepCommand(o.step); }},
+#ifndef _WIN32   // it runs each requester through posix_spawn and process groups (README, "On Windows")
     {"test", "run a requester program once per scenario, with that scenario injected, and judge each run",
      [](CLI::App &c, Options &o) { setupTestCommand(c, o.test); },
      [](const Options &o) { return runTestCommand(o.test); }},
+#endif
     {"machine", "make, show or reset the machine state VSSSIM_MACHINE=DIR keeps between processes",
      [](CLI::App &c, Options &o) { setupMachineCommand(c, o.machine); },
      [](const Options &o) { return runMachineCommand(o.machine); }},

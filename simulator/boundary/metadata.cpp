@@ -75,7 +75,7 @@ public:
             return bstrOut(pbstrFilespec, spec_.filespec, "IVssWMFiledesc::GetFilespec");
         });
     }
-    HRESULT STDMETHODCALLTYPE GetRecursive(bool *pbRecursive) noexcept override
+    HRESULT STDMETHODCALLTYPE GetRecursive(SdkBool *pbRecursive) noexcept override
     {
         return run("IVssWMFiledesc::GetRecursive", pbRecursive, [&] {
             *pbRecursive = spec_.recursive;
@@ -342,7 +342,7 @@ public:
 
     HRESULT STDMETHODCALLTYPE GetRestoreMethod(VSS_RESTOREMETHOD_ENUM *pMethod, BSTR *pbstrService,
                                                BSTR *pbstrUserProcedure, VSS_WRITERRESTORE_ENUM *pwriterRestore,
-                                               bool *pbRebootRequired, UINT *pcMappings) noexcept override
+                                               SdkBool *pbRebootRequired, UINT *pcMappings) noexcept override
     {
         const bool ok = pMethod && pbstrService && pbstrUserProcedure && pwriterRestore && pbRebootRequired && pcMappings;
         return locked("IVssExamineWriterMetadata::GetRestoreMethod", ok, [&]() -> HRESULT {
@@ -462,10 +462,13 @@ private:
     WriterMetadata metadata_;
 };
 
+#if VSSSIM_WRITER_SIDE
 bool validComponentType(VSS_COMPONENT_TYPE ct) { return ct == VSS_CT_DATABASE || ct == VSS_CT_FILEGROUP; }
+#endif
 
 } // namespace
 
+#if VSSSIM_WRITER_SIDE
 // ---------------------------------------------------------------------------------------------
 // MetadataBuilder
 
@@ -490,7 +493,7 @@ HRESULT MetadataBuilder::QueryInterface(REFIID riid, void **ppvObject) noexcept
     return E_NOINTERFACE;
 }
 
-HRESULT MetadataBuilder::AddIncludeFiles(LPCWSTR wszPath, LPCWSTR wszFilespec, bool bRecursive,
+HRESULT MetadataBuilder::AddIncludeFiles(LPCWSTR wszPath, LPCWSTR wszFilespec, SdkBool bRecursive,
                                          LPCWSTR wszAlternateLocation) noexcept
 {
     return run("IVssCreateWriterMetadata::AddIncludeFiles", wszPath && wszFilespec, [&] {
@@ -500,7 +503,7 @@ HRESULT MetadataBuilder::AddIncludeFiles(LPCWSTR wszPath, LPCWSTR wszFilespec, b
     });
 }
 
-HRESULT MetadataBuilder::AddExcludeFiles(LPCWSTR wszPath, LPCWSTR wszFilespec, bool bRecursive) noexcept
+HRESULT MetadataBuilder::AddExcludeFiles(LPCWSTR wszPath, LPCWSTR wszFilespec, SdkBool bRecursive) noexcept
 {
     return run("IVssCreateWriterMetadata::AddExcludeFiles", wszPath && wszFilespec, [&] {
         FileSpec spec;
@@ -513,8 +516,8 @@ HRESULT MetadataBuilder::AddExcludeFiles(LPCWSTR wszPath, LPCWSTR wszFilespec, b
 }
 
 HRESULT MetadataBuilder::AddComponent(VSS_COMPONENT_TYPE ct, LPCWSTR wszLogicalPath, LPCWSTR wszComponentName,
-                                      LPCWSTR wszCaption, const BYTE *pbIcon, UINT cbIcon, bool bRestoreMetadata,
-                                      bool bNotifyOnBackupComplete, bool bSelectable, bool bSelectableForRestore,
+                                      LPCWSTR wszCaption, const BYTE *pbIcon, UINT cbIcon, SdkBool bRestoreMetadata,
+                                      SdkBool bNotifyOnBackupComplete, SdkBool bSelectable, SdkBool bSelectableForRestore,
                                       DWORD dwComponentFlags) noexcept
 {
     // Microsoft: the name is required and cannot contain backslashes; the logical path may be NULL.
@@ -578,7 +581,7 @@ HRESULT MetadataBuilder::AddDatabaseLogFiles(LPCWSTR wszLogicalPath, LPCWSTR wsz
 }
 
 HRESULT MetadataBuilder::AddFilesToFileGroup(LPCWSTR wszLogicalPath, LPCWSTR wszGroupName, LPCWSTR wszPath,
-                                             LPCWSTR wszFilespec, bool bRecursive, LPCWSTR wszAlternateLocation,
+                                             LPCWSTR wszFilespec, SdkBool bRecursive, LPCWSTR wszAlternateLocation,
                                              DWORD dwBackupTypeMask) noexcept
 {
     static constexpr const char *kMethod = "IVssCreateWriterMetadata::AddFilesToFileGroup";
@@ -590,7 +593,7 @@ HRESULT MetadataBuilder::AddFilesToFileGroup(LPCWSTR wszLogicalPath, LPCWSTR wsz
 }
 
 HRESULT MetadataBuilder::SetRestoreMethod(VSS_RESTOREMETHOD_ENUM method, LPCWSTR wszService, LPCWSTR wszUserProcedure,
-                                          VSS_WRITERRESTORE_ENUM writerRestore, bool bRebootRequired) noexcept
+                                          VSS_WRITERRESTORE_ENUM writerRestore, SdkBool bRebootRequired) noexcept
 {
     const bool ok = method >= VSS_RME_UNDEFINED && method <= VSS_RME_RESTORE_STOP_START &&
                     writerRestore >= VSS_WRE_UNDEFINED && writerRestore <= VSS_WRE_ALWAYS;
@@ -601,7 +604,7 @@ HRESULT MetadataBuilder::SetRestoreMethod(VSS_RESTOREMETHOD_ENUM method, LPCWSTR
     });
 }
 
-HRESULT MetadataBuilder::AddAlternateLocationMapping(LPCWSTR wszSourcePath, LPCWSTR wszSourceFilespec, bool bRecursive,
+HRESULT MetadataBuilder::AddAlternateLocationMapping(LPCWSTR wszSourcePath, LPCWSTR wszSourceFilespec, SdkBool bRecursive,
                                                      LPCWSTR wszDestination) noexcept
 {
     return run("IVssCreateWriterMetadata::AddAlternateLocationMapping",
@@ -651,7 +654,7 @@ HRESULT MetadataBuilder::SaveAsXML(BSTR *pbstrXML) noexcept
     });
 }
 
-HRESULT MetadataBuilder::AddExcludeFilesFromSnapshot(LPCWSTR wszPath, LPCWSTR wszFilespec, bool bRecursive) noexcept
+HRESULT MetadataBuilder::AddExcludeFilesFromSnapshot(LPCWSTR wszPath, LPCWSTR wszFilespec, SdkBool bRecursive) noexcept
 {
     return run("IVssCreateWriterMetadataEx::AddExcludeFilesFromSnapshot", wszPath && wszFilespec, [&] {
         FileSpec spec;
@@ -662,6 +665,7 @@ HRESULT MetadataBuilder::AddExcludeFilesFromSnapshot(LPCWSTR wszPath, LPCWSTR ws
         return S_OK;
     });
 }
+#endif // VSSSIM_WRITER_SIDE
 
 // ---------------------------------------------------------------------------------------------
 // Factories
