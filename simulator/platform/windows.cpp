@@ -2,6 +2,7 @@
 // requester's SysFreeString frees what the library hands out.
 #include "platform/platform.h"
 
+#include <cstdio>
 #include <cstdlib>
 #include <cwchar>
 
@@ -10,6 +11,7 @@
 #include <shlwapi.h>
 
 #include "boundary/bstr.h"
+#include "core/process.h"
 
 namespace vsssim::platform {
 
@@ -86,6 +88,21 @@ bool matchesGlob(const std::string &pattern, const std::string &name)
 } // namespace vsssim::platform
 
 namespace vsssim {
+
+// vssapi.dll's atexit handlers run when the DLL is unloaded at process exit, which does not say the
+// status the program gave: the hook sees 0.
+void onProcessExit(void (*hook)(int status))
+{
+    static void (*registered)(int) = nullptr;
+    registered = hook;
+    std::atexit([] { registered(0); });
+}
+
+void exitProcessNow(int code)
+{
+    std::fflush(nullptr);
+    std::_Exit(code);
+}
 
 // oleaut32 owns these BSTRs: the library cannot see a requester free them, so it counts none live and
 // a leak or a foreign SysFreeString (M14) is not reported on Windows (README, "On Windows").
