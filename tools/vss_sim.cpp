@@ -29,6 +29,7 @@
 #include "core/guid.h"
 #include "core/log.h"
 #include "core/names.h"
+#include "platform/platform.h"
 #include "core/rng.h"
 #include "core/trace.h"
 #include "core/writer_state.h"
@@ -1281,7 +1282,7 @@ void applyVerbosity(int verbose)
 {
     if (verbose > 0) {
         const char *level = verbose == 1 ? "info" : verbose == 2 ? "debug" : "trace";
-        setenv("SPDLOG_LEVEL", level, 1);
+        platform::setEnvironment("SPDLOG_LEVEL", level);
         spdlog::set_level(spdlog::level::from_str(level));
     }
     g_log = makeLogger("cli");

@@ -1,7 +1,7 @@
 // What differs between the systems libvsssim runs on, behind one interface: the process environment
 // and its exit (core/process.h), the files of a VSSSIM_MACHINE directory, globs, and the width of
-// wchar_t. posix.cpp or windows.cpp is built, as Meson's host_machine.system() says; a new system is a new file beside them. The BSTR
-// allocator is the other such part: boundary/bstr.cpp (the simulator's own, tracked) where the
+// wchar_t. posix.cpp or windows.cpp is built, as Meson's host_machine.system() says; a new system is
+// a new file beside them. The BSTR allocator is the other such part: boundary/bstr.cpp (the simulator's own, tracked) where the
 // system has no oleaut32, windows.cpp (oleaut32's, so a requester's SysFreeString frees it) where it has.
 #pragma once
 #include "private.h"
