@@ -734,9 +734,9 @@ std::optional<Observation> observeDuringRun(const Options &o, std::uint64_t &see
         return std::nullopt;
     const std::vector<std::string> labels = scriptLabels(*sc);
     if (!o.after.empty() && std::find(labels.begin(), labels.end(), o.after) == labels.end()) {
-        const auto near = closestName(o.after, labels, 3);
+        const auto closest = closestName(o.after, labels, 3);
         throw UsageError(fmt::format("--after '{}': the requester of {} has no such label{}; its labels: {}", o.after,
-                                     o.file, near ? fmt::format(" (did you mean '{}'?)", *near) : std::string(),
+                                     o.file, closest ? fmt::format(" (did you mean '{}'?)", *closest) : std::string(),
                                      joinText(labels, ", ")));
     }
     Observation seen;
@@ -1084,8 +1084,8 @@ int cmdExplain(const Options &o)
     for (const NamedValue &v : win32ErrorTable())
         names.push_back(v.name);
     std::string hint;
-    if (auto near = closestName(name, names, 3)) {
-        hint = fmt::format(" (did you mean '{}'?)", *near);
+    if (auto closest = closestName(name, names, 3)) {
+        hint = fmt::format(" (did you mean '{}'?)", *closest);
     } else {
         // A fragment such as TIMEOUT: list the names that contain it.
         std::vector<std::string_view> containing;
@@ -1250,9 +1250,9 @@ int cmdHelp(const Options &o)
             std::cout << g_app->get_subcommand(std::string(c.name))->help();
             return ExitOk;
         }
-    const auto near = closestCommand(t);
+    const auto closest = closestCommand(t);
     std::cerr << fmt::format("vss-sim help: unknown topic '{}'{}; topics: exit-codes and the command names\n", t,
-                             near ? fmt::format(" (did you mean '{}'?)", *near) : std::string());
+                             closest ? fmt::format(" (did you mean '{}'?)", *closest) : std::string());
     return ExitUsage;
 }
 
@@ -1268,9 +1268,9 @@ std::optional<int> unknownCommand(int argc, char **argv)
         for (const Command &c : kCommands)
             if (c.name == arg)
                 return std::nullopt;
-        const auto near = closestCommand(arg);
+        const auto closest = closestCommand(arg);
         std::cerr << fmt::format("vss-sim: unknown command '{}'{}\nRun 'vss-sim --help' for the list of commands.\n",
-                                 arg, near ? fmt::format(" (did you mean '{}'?)", *near) : std::string());
+                                 arg, closest ? fmt::format(" (did you mean '{}'?)", *closest) : std::string());
         return ExitUsage;
     }
     return std::nullopt;

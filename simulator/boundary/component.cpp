@@ -670,7 +670,12 @@ HRESULT HandlerComponents::GetComponent(UINT iComponent, IVssComponent **ppCompo
 
 namespace {
 
-class RequesterComponents final : public IVssWriterComponentsExt, public RefCounted
+class RequesterComponents final : public IVssWriterComponentsExt,
+#ifdef _WIN32
+                                  // the SDK's second base, which mingw-w64's IVssWriterComponentsExt leaves out
+                                  public IUnknown,
+#endif
+                                  public RefCounted
 {
 public:
     RequesterComponents(std::shared_ptr<Session> session, const VSS_ID &instanceId, const VSS_ID &writerId,

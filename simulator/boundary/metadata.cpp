@@ -17,7 +17,7 @@ namespace vsssim {
 
 namespace {
 
-std::wstring orEmpty(LPCWSTR s) { return s ? std::wstring(s) : std::wstring(); }
+[[maybe_unused]] std::wstring orEmpty(LPCWSTR s) { return s ? std::wstring(s) : std::wstring(); }
 
 std::optional<std::wstring> unlessEmpty(const std::wstring &s)
 {
