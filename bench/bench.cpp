@@ -9,6 +9,7 @@
 #include <vsbackup.h>
 
 #include <benchmark/benchmark.h>
+#include <fcntl.h>
 #include <malloc.h>
 #include <spawn.h>
 #include <time.h>
@@ -157,6 +158,10 @@ void readStatusesRepeatedly(IVssBackupComponents *b, UINT n, long calls)
 void installDefaultService() { Service::install(vsssim::makeDefaultService()); }
 
 /// A machine of n scripted writers, each declaring one component on C:\.
+constexpr vsssim::ProfileFile kBenchFiles[] = {{L"C:\\Windows\\BenchData\\", L"*", true}};
+constexpr vsssim::ProfileComponent kBenchComponents[] = {
+    {VSS_CT_FILEGROUP, L"", L"BenchData", L"", true, false, 0, kBenchFiles, {}, {"bench", false}}};
+
 void installWriters(long n)
 {
     vsssim::ServiceOptions options;
@@ -169,7 +174,8 @@ void installWriters(long n)
         p.name = name;
         p.classId = svc->rng().guid();
         p.usage = VSS_UT_USERDATA;
-        p.component = "BenchData";
+        p.sourceType = VSS_ST_OTHER;
+        p.components = kBenchComponents;
         svc->addScriptedWriter(vsssim::profileIdentity(p), false, {}, vsssim::profileMetadata(p));
     }
     Service::install(std::move(svc));

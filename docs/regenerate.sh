@@ -15,3 +15,17 @@ for run in normal-backup exchange-retryable-shared-class freeze-timeout exchange
            third-party-provider-veto normal-restore; do
   "$vss_sim" timeline "$here/../scenarios/$run.toml" --format svg -o "$here/timeline-$run.svg"
 done
+# The reference tables of behaviour.md, listings.md and api.md: each block between
+# `<!-- reference NAME -->` and `<!-- end -->` becomes `vss-sim reference NAME`.
+for page in "$here"/behaviour.md "$here"/listings.md "$here"/api.md; do
+  python3 - "$vss_sim" "$page" <<'PY'
+import re, subprocess, sys
+vss_sim, page = sys.argv[1], sys.argv[2]
+text = open(page, encoding="utf-8").read()
+def table(m):
+    out = subprocess.run([vss_sim, "reference", m.group(1)], check=True, capture_output=True, text=True).stdout
+    return f"<!-- reference {m.group(1)} -->\n{out}<!-- end -->"
+text = re.sub(r"<!-- reference ([a-z-]+) -->\n.*?<!-- end -->", table, text, flags=re.S)
+open(page, "w", encoding="utf-8").write(text)
+PY
+done

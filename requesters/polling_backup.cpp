@@ -1,6 +1,6 @@
 // A non-component-mode backup of C:\ (SetBackupState(false, ...), no AddComponent) that never calls
 // IVssAsync::Wait: it polls QueryStatus until the operation is no longer pending, and reads the
-// status list with the plain IVssBackupComponents::GetWriterStatus. Retries as behavior.md §17 advises.
+// status list with the plain IVssBackupComponents::GetWriterStatus. Retries as docs/behaviour.md §17 advises.
 #include "requester.h"
 
 int main()

@@ -1,4 +1,4 @@
-// What the proof requesters share: one backup session as behavior.md §2 and §17 prescribe it
+// What the proof requesters share: one backup session as docs/behaviour.md §2 and §17 prescribe it
 // (AbortBackup once PrepareForBackup or StartSnapshotSet was called and the set failed, never
 // BackupComplete after a failed DoSnapshotSet, SetBackupSucceeded(false) for every writer whose status
 // shows a failure, every BSTR freed, every IVssAsync released, the status gathered after
@@ -12,6 +12,7 @@
 #include <vswriter.h>
 #include <vsbackup.h>
 
+#include <string>
 #include <cstdio>
 
 #define MAX_COMPONENTS 256
@@ -88,7 +89,7 @@ struct RequesterOptions {
     FinishAsync finish;
     ReadWriterStatus readStatus;
     BSTR *pbstrBcd;   // non-NULL: keep the Backup Components Document of a successful backup here
-    // The one mistake of a deliberately wrong requester (field-scenarios.md); all false in a correct one.
+    // The one mistake of a deliberately wrong requester (docs/behaviour.md §19); all false in a correct one.
     bool bClaimEveryComponentBackedUp;   // M3
     bool bCompleteAfterFailedSnapshot;   // M7
     bool bLeakStatusStrings;             // M1
@@ -135,7 +136,7 @@ inline bool IsFailedState(VSS_WRITER_STATE state)
     return state >= VSS_WS_FAILED_AT_IDENTIFY && state <= VSS_WS_FAILED_AT_BACKUPSHUTDOWN;
 }
 
-// What behavior.md §17 (and field-scenarios.md S18 for a service that is not ready yet) advises per
+// What docs/behaviour.md §17 (and scenarios/service-not-ready.toml for a service that is not ready yet) advises per
 // failure code: how long to wait before retrying the whole backup (0: do not retry for it), whether
 // the failed writer's data must be left out of any retry, and what to tell the operator.
 struct FailureAdvice {
@@ -285,7 +286,29 @@ inline bool FilesOnC(IVssWMComponent *pComponent, HRESULT (IVssWMComponent::*get
     return onC;
 }
 
-// Every selectable component whose files all lie on C:\, added under the instance id its metadata
+// Whether no component of the writer has a full path ("logical\\name") that logicalPath lies under.
+inline bool IsTopLevel(IVssExamineWriterMetadata *pMetadata, UINT cComponents, BSTR bstrLogicalPath)
+{
+    const std::wstring path = bstrLogicalPath ? bstrLogicalPath : L"";
+    bool top = true;
+    for (UINT i = 0; top && i < cComponents; i++) {
+        IVssWMComponent *pOther = NULL;
+        if (FAILED(pMetadata->GetComponent(i, &pOther)))
+            break;
+        PVSSCOMPONENTINFO pOtherInfo = NULL;
+        if (SUCCEEDED(pOther->GetComponentInfo(&pOtherInfo))) {
+            std::wstring full = pOtherInfo->bstrLogicalPath ? pOtherInfo->bstrLogicalPath : L"";
+            full += (full.empty() ? L"" : L"\\") + std::wstring(pOtherInfo->bstrComponentName);
+            top = !(path == full || (path.size() > full.size() && path.compare(0, full.size(), full) == 0 &&
+                                     path[full.size()] == L'\\'));
+            pOther->FreeComponentInfo(pOtherInfo);
+        }
+        pOther->Release();
+    }
+    return top;
+}
+
+// Every selectable or top-level component whose files all lie on C:\, added under the instance id its metadata
 // came with, except the writers a retry leaves out.
 inline HRESULT SelectComponents(IVssBackupComponents *pBackup)
 {
@@ -314,7 +337,10 @@ inline HRESULT SelectComponents(IVssBackupComponents *pBackup)
             PVSSCOMPONENTINFO pInfo = NULL;
             hr = pComponent->GetComponentInfo(&pInfo);
             if (SUCCEEDED(hr)) {
-                bool wanted = pInfo->bSelectable && pInfo->cFileCount + pInfo->cDatabases + pInfo->cLogFiles > 0 &&
+                // As VShadow: a component can be included explicitly when it is selectable or top
+                // level (a top-level one that is not selectable is not optional, like NTDS's).
+                bool wanted = (pInfo->bSelectable || IsTopLevel(pMetadata, cComponents, pInfo->bstrLogicalPath)) &&
+                              pInfo->cFileCount + pInfo->cDatabases + pInfo->cLogFiles > 0 &&
                               FilesOnC(pComponent, &IVssWMComponent::GetFile, pInfo->cFileCount) &&
                               FilesOnC(pComponent, &IVssWMComponent::GetDatabaseFile, pInfo->cDatabases) &&
                               FilesOnC(pComponent, &IVssWMComponent::GetDatabaseLogFile, pInfo->cLogFiles);

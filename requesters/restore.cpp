@@ -1,4 +1,4 @@
-// A backup of C:\ (retried as behavior.md §17 advises) whose Backup Components Document (SaveAsXML) is then restored as behavior.md §3
+// A backup of C:\ (retried as docs/behaviour.md §17 advises) whose Backup Components Document (SaveAsXML) is then restored as docs/behaviour.md §3
 // has it: InitializeForRestore, GatherWriterMetadata, every component the backup reported as backed
 // up selected for restore, PreRestore, SetFileRestoreStatus (VSS_RS_NONE for the components of a
 // writer whose status shows a failure, as VShadow does), PostRestore and the status gathered after it.

@@ -1,4 +1,4 @@
-// Deliberately wrong (field-scenarios.md M7): calls BackupComplete after a failed DoSnapshotSet
+// Deliberately wrong (docs/behaviour.md §19, M7): calls BackupComplete after a failed DoSnapshotSet
 // (it still calls AbortBackup afterwards). Otherwise a correct backup.
 #include "requester.h"
 

@@ -1,4 +1,4 @@
-// Deliberately wrong (field-scenarios.md M3): reports every selected component as backed up,
+// Deliberately wrong (docs/behaviour.md §19, M3): reports every selected component as backed up,
 // SetBackupSucceeded(true), whatever the writers' status said. Otherwise a correct backup.
 #include "requester.h"
 

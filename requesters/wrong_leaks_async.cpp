@@ -1,4 +1,4 @@
-// Deliberately wrong (field-scenarios.md M13): reads every operation's result correctly but never
+// Deliberately wrong (docs/behaviour.md §19, M13): reads every operation's result correctly but never
 // releases the IVssAsync objects. Otherwise a correct backup.
 #include "requester.h"
 

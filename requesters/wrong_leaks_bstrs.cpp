@@ -1,4 +1,4 @@
-// Deliberately wrong (field-scenarios.md M1): never frees the writer name and application message
+// Deliberately wrong (docs/behaviour.md §19, M1): never frees the writer name and application message
 // BSTRs that GetWriterStatusEx hands out. Otherwise a correct backup.
 #include "requester.h"
 

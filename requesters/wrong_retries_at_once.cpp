@@ -1,4 +1,4 @@
-// Deliberately wrong (field-scenarios.md M9): on a retryable writer failure it retries the whole
+// Deliberately wrong (docs/behaviour.md §19, M9): on a retryable writer failure it retries the whole
 // backup at once instead of after 10 minutes, and 5 times instead of at most 3.
 #include "requester.h"
 

@@ -1,4 +1,4 @@
-// Deliberately wrong (field-scenarios.md M18): takes IVssAsync::Wait's S_OK for the operation's
+// Deliberately wrong (docs/behaviour.md §19, M18): takes IVssAsync::Wait's S_OK for the operation's
 // result and never calls QueryStatus, so a failed DoSnapshotSet passes unread. Otherwise a correct
 // backup.
 #include "requester.h"

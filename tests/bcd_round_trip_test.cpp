@@ -61,7 +61,7 @@ public:
 
     int handled = 0;
 
-private:
+protected:
     template <class F>
     bool each(IVssWriterComponents *components, F f)
     {
@@ -76,6 +76,42 @@ private:
         handled += ok;
         return ok;
     }
+};
+
+/// The rest of what a writer puts into the document: differenced files and a component failure in
+/// PostSnapshot, restore metadata and a failure message in PreRestore; it notes whether the restore
+/// still has partial-file support.
+class StateWriter : public RangesWriter
+{
+public:
+    bool STDMETHODCALLTYPE OnPostSnapshot(IVssWriterComponents *components) override
+    {
+        return each(components, [](IVssComponent *c) {
+            IVssComponentEx2 *ex2 = NULL;
+            bool ok = c->AddDifferencedFilesByLastModifyTime(L"C:\\Db", L"*.log", TRUE, kModified) == S_OK &&
+                      c->QueryInterface(IID_IVssComponentEx2, reinterpret_cast<void **>(&ex2)) == S_OK &&
+                      ex2->SetFailure(VSS_E_WRITERERROR_RETRYABLE, E_ACCESSDENIED, kTricky.c_str(), 0) == S_OK;
+            if (ex2)
+                ex2->Release();
+            return ok;
+        });
+    }
+    bool STDMETHODCALLTYPE OnPreRestore(IVssWriterComponents *components) override
+    {
+        partialFileSupport = IsPartialFileSupportEnabled();
+        return each(components, [](IVssComponent *c) {
+            IVssComponentEx *ex = NULL;
+            bool ok = c->SetRestoreMetadata(kTricky.c_str()) == S_OK &&
+                      c->QueryInterface(IID_IVssComponentEx, reinterpret_cast<void **>(&ex)) == S_OK &&
+                      ex->SetPreRestoreFailureMsg(L"pre-restore note") == S_OK;
+            if (ex)
+                ex->Release();
+            return ok;
+        });
+    }
+
+    static constexpr FILETIME kModified{0x89abcdefu, 0x01d2a3b4u};
+    bool partialFileSupport = false;
 };
 
 std::wstring take(BSTR b)
@@ -202,6 +238,32 @@ void checkRestoreRequest(IVssComponent *c)
 
 } // namespace
 
+/// A component-mode backup of the writer's one component with partial-file support; the document
+/// SaveAsXML gives after DoSnapshotSet (after SetBackupSucceeded when `succeeded`).
+std::wstring backUpWith(RangesWriter &writer, bool succeeded)
+{
+    ComRequester r;
+    REQUIRE(Hr{r.p->InitializeForBackup(NULL)} == Hr{S_OK});
+    REQUIRE(Hr{r.p->SetBackupState(true, false, VSS_BT_FULL, true)} == Hr{S_OK});
+    REQUIRE(Hr{r.run(&IVssBackupComponents::GatherWriterMetadata)} == Hr{VSS_S_ASYNC_FINISHED});
+    VSS_ID instance = GUID_NULL;
+    IVssExamineWriterMetadata *md = NULL;
+    REQUIRE(Hr{r.p->GetWriterMetadata(0, &instance, &md)} == Hr{S_OK});
+    md->Release();
+    REQUIRE(Hr{r.p->AddComponent(instance, kClass, VSS_CT_FILEGROUP, NULL, kName)} == Hr{S_OK});
+    VSS_ID set = GUID_NULL, snapshot = GUID_NULL;
+    REQUIRE(Hr{r.p->StartSnapshotSet(&set)} == Hr{S_OK});
+    REQUIRE(Hr{r.p->AddToSnapshotSet(const_cast<VSS_PWSZ>(L"C:\\"), GUID_NULL, &snapshot)} == Hr{S_OK});
+    REQUIRE(Hr{r.run(&IVssBackupComponents::PrepareForBackup)} == Hr{VSS_S_ASYNC_FINISHED});
+    REQUIRE(Hr{r.run(&IVssBackupComponents::DoSnapshotSet)} == Hr{VSS_S_ASYNC_FINISHED});
+    CHECK(writer.handled == 1);
+    if (succeeded)
+        REQUIRE(Hr{r.p->SetBackupSucceeded(instance, kClass, VSS_CT_FILEGROUP, NULL, kName, true)} == Hr{S_OK});
+    std::wstring xml = r.save();
+    REQUIRE(Hr{r.run(&IVssBackupComponents::BackupComplete)} == Hr{VSS_S_ASYNC_FINISHED});
+    return xml;
+}
+
 TEST_SUITE("bcd")
 {
 
@@ -211,27 +273,7 @@ TEST_CASE("SaveAsXML -> InitializeForRestore keeps partial files, directed targe
     RangesWriter writer;
     REQUIRE(Hr{writer.start()} == Hr{S_OK});
 
-    std::wstring backupXml;
-    {
-        ComRequester r;
-        REQUIRE(Hr{r.p->InitializeForBackup(NULL)} == Hr{S_OK});
-        REQUIRE(Hr{r.p->SetBackupState(true, false, VSS_BT_FULL, true)} == Hr{S_OK});
-        REQUIRE(Hr{r.run(&IVssBackupComponents::GatherWriterMetadata)} == Hr{VSS_S_ASYNC_FINISHED});
-        VSS_ID instance = GUID_NULL;
-        IVssExamineWriterMetadata *md = NULL;
-        REQUIRE(Hr{r.p->GetWriterMetadata(0, &instance, &md)} == Hr{S_OK});
-        md->Release();
-        REQUIRE(Hr{r.p->AddComponent(instance, kClass, VSS_CT_FILEGROUP, NULL, kName)} == Hr{S_OK});
-        VSS_ID set = GUID_NULL, snapshot = GUID_NULL;
-        REQUIRE(Hr{r.p->StartSnapshotSet(&set)} == Hr{S_OK});
-        REQUIRE(Hr{r.p->AddToSnapshotSet(const_cast<VSS_PWSZ>(L"C:\\"), GUID_NULL, &snapshot)} == Hr{S_OK});
-        REQUIRE(Hr{r.run(&IVssBackupComponents::PrepareForBackup)} == Hr{VSS_S_ASYNC_FINISHED});
-        REQUIRE(Hr{r.run(&IVssBackupComponents::DoSnapshotSet)} == Hr{VSS_S_ASYNC_FINISHED});
-        CHECK(writer.handled == 1);
-        REQUIRE(Hr{r.p->SetBackupSucceeded(instance, kClass, VSS_CT_FILEGROUP, NULL, kName, true)} == Hr{S_OK});
-        backupXml = r.save();
-        REQUIRE(Hr{r.run(&IVssBackupComponents::BackupComplete)} == Hr{VSS_S_ASYNC_FINISHED});
-    }
+    const std::wstring backupXml = backUpWith(writer, true);
 
     std::wstring restoreXml;
     {
@@ -266,6 +308,72 @@ TEST_CASE("SaveAsXML -> InitializeForRestore keeps partial files, directed targe
     checkRestoreRequest(c);
     c->Release();
     // Saved again unchanged, the document is the same text.
+    CHECK(r.save() == restoreXml);
+}
+
+TEST_CASE("SaveAsXML -> InitializeForRestore keeps restore metadata, subcomponents, differenced files, SetFailure and partial-file support")
+{
+    auto svc = makeService("none");
+    StateWriter writer;
+    REQUIRE(Hr{writer.start()} == Hr{S_OK});
+
+    const std::wstring backupXml = backUpWith(writer, false);
+
+    std::wstring restoreXml;
+    {
+        ComRequester r;
+        REQUIRE(Hr{r.restoreFrom(backupXml)} == Hr{S_OK});
+        REQUIRE(Hr{r.run(&IVssBackupComponents::GatherWriterMetadata)} == Hr{VSS_S_ASYNC_FINISHED});
+        REQUIRE(Hr{r.p->SetSelectedForRestore(kClass, VSS_CT_FILEGROUP, NULL, kName, true)} == Hr{S_OK});
+        REQUIRE(Hr{r.p->AddRestoreSubcomponent(kClass, VSS_CT_FILEGROUP, NULL, kName, L"Data", L"orders", true)} == Hr{S_OK});
+        REQUIRE(Hr{r.run(&IVssBackupComponents::PreRestore)} == Hr{VSS_S_ASYNC_FINISHED});
+        CHECK(writer.handled == 2);
+        CHECK(writer.partialFileSupport);   // bPartialFileSupport of the backup, through the document
+        restoreXml = r.save();
+        REQUIRE(Hr{r.run(&IVssBackupComponents::PostRestore)} == Hr{VSS_S_ASYNC_FINISHED});
+    }
+
+    ComRequester r;
+    REQUIRE(Hr{r.restoreFrom(restoreXml)} == Hr{S_OK});
+    REQUIRE(Hr{r.run(&IVssBackupComponents::GatherWriterMetadata)} == Hr{VSS_S_ASYNC_FINISHED});
+    IVssComponent *c = r.component();
+    BSTR text = NULL;
+    REQUIRE(Hr{c->GetRestoreMetadata(&text)} == Hr{S_OK});
+    CHECK(take(text) == kTricky);
+    UINT count = 0;
+    REQUIRE(Hr{c->GetRestoreSubcomponentCount(&count)} == Hr{S_OK});
+    REQUIRE(count == 1);
+    BSTR subPath = NULL, subName = NULL;
+    bool repair = false;
+    REQUIRE(Hr{c->GetRestoreSubcomponent(0, &subPath, &subName, &repair)} == Hr{S_OK});
+    CHECK(take(subPath) == L"Data");
+    CHECK(take(subName) == L"orders");
+    CHECK(repair);
+    REQUIRE(Hr{c->GetDifferencedFilesCount(&count)} == Hr{S_OK});
+    REQUIRE(count == 1);
+    BSTR path = NULL, spec = NULL, lsn = NULL;
+    BOOL recursive = FALSE;
+    FILETIME modified{};
+    REQUIRE(Hr{c->GetDifferencedFile(0, &path, &spec, &recursive, &lsn, &modified)} == Hr{S_OK});
+    CHECK(take(path) == L"C:\\Db");
+    CHECK(take(spec) == L"*.log");
+    take(lsn);
+    CHECK(recursive);
+    CHECK(modified.dwLowDateTime == StateWriter::kModified.dwLowDateTime);
+    CHECK(modified.dwHighDateTime == StateWriter::kModified.dwHighDateTime);
+    IVssComponentEx2 *ex2 = NULL;
+    REQUIRE(Hr{c->QueryInterface(IID_IVssComponentEx2, reinterpret_cast<void **>(&ex2))} == Hr{S_OK});
+    HRESULT hr = S_OK, hrApplication = S_OK;
+    BSTR message = NULL;
+    DWORD reserved = 1;
+    REQUIRE(Hr{ex2->GetFailure(&hr, &hrApplication, &message, &reserved)} == Hr{S_OK});
+    CHECK(Hr{hr} == Hr{VSS_E_WRITERERROR_RETRYABLE});
+    CHECK(Hr{hrApplication} == Hr{E_ACCESSDENIED});
+    CHECK(take(message) == kTricky);
+    REQUIRE(Hr{ex2->GetPreRestoreFailureMsg(&message)} == Hr{S_OK});
+    CHECK(take(message) == L"pre-restore note");
+    ex2->Release();
+    c->Release();
     CHECK(r.save() == restoreXml);
 }
 

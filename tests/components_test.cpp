@@ -1304,7 +1304,10 @@ TEST_CASE("Every NULL out-pointer of IVssComponentEx2 is E_INVALIDARG with nothi
         {"SetBackupMetadata NULL", [&] { return c->SetBackupMetadata(nullptr); }},
         {"SetBackupStamp NULL", [&] { return c->SetBackupStamp(nullptr); }},
     };
-    for (const auto &[what, call] : rows) {
+    for (const auto &row : rows) {
+        // Named, not a structured binding: clang 14 cannot capture one in INFO's lambda.
+        const auto &what = row.first;
+        const auto &call = row.second;
         INFO(what);
         const std::size_t before = liveBstrCount();
         const std::size_t objects = liveObjectCount();

@@ -1,4 +1,4 @@
-// Conformance of the requester API with behavior.md §13 (status methods), §14 (IVssAsync) and §15
+// Conformance of the requester API with docs/behaviour.md §13 (status methods), §14 (IVssAsync) and §15
 // (preconditions), driven the way a Windows requester drives it: CreateVssBackupComponents,
 // QueryInterface(&pEx3), IVssAsync::Wait and QueryStatus. Each test installs its own deterministic
 // simulation (win-client profile, 10 scripted writers) and scripts faults on its writers directly.
@@ -100,7 +100,7 @@ private:
     std::size_t objects0_ = 0;
 };
 
-// The win-client writers in subscription order (vssadmin-and-writers.md §4.1).
+// The win-client writers in subscription order (docs/listings.md §4.1).
 constexpr std::size_t kTaskScheduler = 0;
 constexpr std::size_t kPerfCounters = 2;
 constexpr std::size_t kSystemWriter = 3;
@@ -108,6 +108,7 @@ constexpr std::size_t kMSSearch = 4;   // declares no component: never selected,
 constexpr std::size_t kRegistry = 7;
 constexpr UINT kWriterCount = 10;
 constexpr UINT kSelectedCount = 8;     // the writers that declare a component
+constexpr std::size_t kComponentCount = 11;   // their components: System Writer has 2, ASR Writer 3 (profiles.cpp)
 
 vsssim::EventFault failAt(Input event, HRESULT hr, bool veto = true)
 {
@@ -336,7 +337,7 @@ Status entry(const std::vector<Status> &list, Sim &sim, std::size_t writer)
 }
 
 // ---------------------------------------------------------------------------------------------
-// Driving one object to a phase of behavior.md §15
+// Driving one object to a phase of docs/behaviour.md §15
 
 enum class Stage {
     New,
@@ -549,7 +550,7 @@ public:
         REQUIRE(Hr{r->run(&IVssBackupComponents::PostRestore)} == Hr{VSS_S_ASYNC_FINISHED});
     }
 
-    /** \brief The first component added or selected: the Task Scheduler Writer's "Tasks Store". */
+    /** \brief The first component added or selected: the Task Scheduler Writer's "TasksStore". */
     const Component &component() { return r->components.at(0); }
 
     Sim &sim;
@@ -768,21 +769,21 @@ TEST_CASE("return codes of the status methods (§13) and the other MUST methods 
         {"FreeWriterStatus, list held", Stage::StatusHeld, {}, [](Ctx &c) { return c.p()->FreeWriterStatus(); }, S_OK, "13.5 row 4"},
 
         // ---- CreateVssBackupComponents and QueryInterface ----
-        {"CreateVssBackupComponents(NULL)", Stage::New, {}, [](Ctx &) { return CreateVssBackupComponents(NULL); }, E_INVALIDARG, "api-surface §6"},
+        {"CreateVssBackupComponents(NULL)", Stage::New, {}, [](Ctx &) { return CreateVssBackupComponents(NULL); }, E_INVALIDARG, "docs/api.md §6"},
         {"CreateVssBackupComponents, no backup privilege", Stage::New, [](Sim &s) { s.callFault("CreateVssBackupComponents", E_ACCESSDENIED, false, /*occurrence=*/2); },
          [](Ctx &) { IVssBackupComponents *p = reinterpret_cast<IVssBackupComponents *>(1); HRESULT hr = CreateVssBackupComponents(&p); CHECK(p == nullptr); return hr; }, E_ACCESSDENIED, "§2 step 1, R17"},
         {"CreateVssBackupComponents, injected E_OUTOFMEMORY", Stage::New, [](Sim &s) { s.callFault("CreateVssBackupComponents", E_OUTOFMEMORY, false, /*occurrence=*/2); },
          [](Ctx &) { IVssBackupComponents *p = NULL; return CreateVssBackupComponents(&p); }, E_OUTOFMEMORY, "R17"},
         {"CreateVssBackupComponents, injected VSS_E_UNEXPECTED", Stage::New, [](Sim &s) { s.callFault("CreateVssBackupComponents", VSS_E_UNEXPECTED, false, /*occurrence=*/2); },
          [](Ctx &) { IVssBackupComponents *p = NULL; return CreateVssBackupComponents(&p); }, VSS_E_UNEXPECTED, "R17"},
-        {"QueryInterface(ppv NULL)", Stage::New, {}, [](Ctx &c) { return c.p()->QueryInterface(IID_IVssBackupComponentsEx3, NULL); }, E_POINTER, "api-surface §1.5"},
-        {"QueryInterface(IID_IVssAsync)", Stage::New, {}, [](Ctx &c) { return qi(c, IID_IVssAsync); }, E_NOINTERFACE, "api-surface §1.5"},
-        {"QueryInterface(IID_IUnknown)", Stage::New, {}, [](Ctx &c) { return qi(c, IID_IUnknown); }, S_OK, "api-surface §1.5"},
-        {"QueryInterface(IID_IVssBackupComponents)", Stage::New, {}, [](Ctx &c) { return qi(c, IID_IVssBackupComponents); }, S_OK, "api-surface §5.5"},
-        {"QueryInterface(IID_IVssBackupComponentsEx)", Stage::New, {}, [](Ctx &c) { return qi(c, IID_IVssBackupComponentsEx); }, S_OK, "api-surface §5.5"},
-        {"QueryInterface(IID_IVssBackupComponentsEx2)", Stage::New, {}, [](Ctx &c) { return qi(c, IID_IVssBackupComponentsEx2); }, S_OK, "api-surface §5.5"},
-        {"QueryInterface(__uuidof(IVssBackupComponentsEx3))", Stage::New, {}, [](Ctx &c) { return qi(c, __uuidof(IVssBackupComponentsEx3)); }, S_OK, "api-surface §1.6"},
-        {"QueryInterface(IID_IVssBackupComponentsEx4)", Stage::New, {}, [](Ctx &c) { return qi(c, IID_IVssBackupComponentsEx4); }, S_OK, "api-surface §7"},
+        {"QueryInterface(ppv NULL)", Stage::New, {}, [](Ctx &c) { return c.p()->QueryInterface(IID_IVssBackupComponentsEx3, NULL); }, E_POINTER, "docs/api.md §1.5"},
+        {"QueryInterface(IID_IVssAsync)", Stage::New, {}, [](Ctx &c) { return qi(c, IID_IVssAsync); }, E_NOINTERFACE, "docs/api.md §1.5"},
+        {"QueryInterface(IID_IUnknown)", Stage::New, {}, [](Ctx &c) { return qi(c, IID_IUnknown); }, S_OK, "docs/api.md §1.5"},
+        {"QueryInterface(IID_IVssBackupComponents)", Stage::New, {}, [](Ctx &c) { return qi(c, IID_IVssBackupComponents); }, S_OK, "docs/api.md §5.5"},
+        {"QueryInterface(IID_IVssBackupComponentsEx)", Stage::New, {}, [](Ctx &c) { return qi(c, IID_IVssBackupComponentsEx); }, S_OK, "docs/api.md §5.5"},
+        {"QueryInterface(IID_IVssBackupComponentsEx2)", Stage::New, {}, [](Ctx &c) { return qi(c, IID_IVssBackupComponentsEx2); }, S_OK, "docs/api.md §5.5"},
+        {"QueryInterface(__uuidof(IVssBackupComponentsEx3))", Stage::New, {}, [](Ctx &c) { return qi(c, __uuidof(IVssBackupComponentsEx3)); }, S_OK, "docs/api.md §1.6"},
+        {"QueryInterface(IID_IVssBackupComponentsEx4)", Stage::New, {}, [](Ctx &c) { return qi(c, IID_IVssBackupComponentsEx4); }, S_OK, "docs/api.md §7"},
 
         // ---- §15: initialisation and settings ----
         {"InitializeForBackup twice", Stage::InitB, {}, [](Ctx &c) { return c.p()->InitializeForBackup(); }, VSS_E_BAD_STATE, "§15 InitializeForBackup"},
@@ -826,14 +827,14 @@ TEST_CASE("return codes of the status methods (§13) and the other MUST methods 
 
         // ---- §15: component selection ----
         {"AddComponent(name NULL)", Stage::Meta, {}, [](Ctx &c) { return c.p()->AddComponent(c.sim.instanceOf(0), c.sim.writer(0).identity.classId, VSS_CT_FILEGROUP, NULL, NULL); }, E_INVALIDARG, "§15 AddComponent"},
-        {"AddComponent before GatherWriterMetadata", Stage::InitB, {}, [](Ctx &c) { return c.p()->AddComponent(c.sim.instanceOf(0), c.sim.writer(0).identity.classId, VSS_CT_FILEGROUP, NULL, L"Tasks Store"); }, VSS_E_BAD_STATE, "§15 AddComponent"},
-        {"AddComponent, unknown instance", Stage::Meta, {}, [](Ctx &c) { return c.p()->AddComponent(kUnknownId, c.sim.writer(0).identity.classId, VSS_CT_FILEGROUP, NULL, L"Tasks Store"); }, VSS_E_OBJECT_NOT_FOUND, "§15 AddComponent"},
+        {"AddComponent before GatherWriterMetadata", Stage::InitB, {}, [](Ctx &c) { return c.p()->AddComponent(c.sim.instanceOf(0), c.sim.writer(0).identity.classId, VSS_CT_FILEGROUP, NULL, L"TasksStore"); }, VSS_E_BAD_STATE, "§15 AddComponent"},
+        {"AddComponent, unknown instance", Stage::Meta, {}, [](Ctx &c) { return c.p()->AddComponent(kUnknownId, c.sim.writer(0).identity.classId, VSS_CT_FILEGROUP, NULL, L"TasksStore"); }, VSS_E_OBJECT_NOT_FOUND, "§15 AddComponent"},
         {"AddComponent, undeclared component", Stage::Meta, {}, [](Ctx &c) { return c.p()->AddComponent(c.sim.instanceOf(0), c.sim.writer(0).identity.classId, VSS_CT_FILEGROUP, NULL, L"No Such Component"); }, VSS_E_OBJECT_NOT_FOUND, "§15 AddComponent"},
         {"AddComponent twice", Stage::Selected, {}, addComponentAgain, VSS_E_OBJECT_ALREADY_EXISTS, "§15 AddComponent"},
         {"AddComponent after PrepareForBackup", Stage::Prepared, {}, addComponentAgain, VSS_E_BAD_STATE, "§15 AddComponent"},
         {"SetBackupOptions before PrepareForBackup", Stage::Selected, {}, backupOptions, S_OK, "§2 step 11"},
         {"SetBackupOptions after PrepareForBackup", Stage::Prepared, {}, backupOptions, VSS_E_BAD_STATE, "§2 step 11 (page silent)"},
-        {"SetPreviousBackupStamp, component not added", Stage::Meta, {}, [](Ctx &c) { return c.p()->SetPreviousBackupStamp(c.sim.writer(0).identity.classId, VSS_CT_FILEGROUP, NULL, L"Tasks Store", L"stamp"); }, VSS_E_OBJECT_NOT_FOUND, "§2 step 11"},
+        {"SetPreviousBackupStamp, component not added", Stage::Meta, {}, [](Ctx &c) { return c.p()->SetPreviousBackupStamp(c.sim.writer(0).identity.classId, VSS_CT_FILEGROUP, NULL, L"TasksStore", L"stamp"); }, VSS_E_OBJECT_NOT_FOUND, "§2 step 11"},
 
         // ---- §15: the snapshot set ----
         {"StartSnapshotSet(NULL)", Stage::Selected, {}, [](Ctx &c) { return c.p()->StartSnapshotSet(NULL); }, E_INVALIDARG, "§15 common"},
@@ -921,10 +922,10 @@ TEST_CASE("return codes of the status methods (§13) and the other MUST methods 
         {"SetSelectedForRestore on a backup object", Stage::Selected, {}, [](Ctx &c) { return selectFirstForRestore(c); }, VSS_E_BAD_STATE, "§15 SetSelectedForRestore"},
         {"SetSelectedForRestore(name NULL)", Stage::MetaR, {}, [](Ctx &c) { return c.p()->SetSelectedForRestore(c.component().writerId, VSS_CT_FILEGROUP, NULL, NULL, true); }, E_INVALIDARG, "§15 common"},
         {"SetSelectedForRestore, unknown component", Stage::MetaR, {}, [](Ctx &c) { return c.p()->SetSelectedForRestore(c.component().writerId, VSS_CT_FILEGROUP, NULL, L"No Such Component", true); }, VSS_E_OBJECT_NOT_FOUND, "§15 SetSelectedForRestore"},
-        {"SetSelectedForRestore, writer not running", Stage::MetaR, {}, [](Ctx &c) { return c.p()->SetSelectedForRestore(kUnknownId, VSS_CT_FILEGROUP, NULL, L"Tasks Store", true); }, VSS_E_OBJECT_NOT_FOUND, "§1.3, §15"},
+        {"SetSelectedForRestore, writer not running", Stage::MetaR, {}, [](Ctx &c) { return c.p()->SetSelectedForRestore(kUnknownId, VSS_CT_FILEGROUP, NULL, L"TasksStore", true); }, VSS_E_OBJECT_NOT_FOUND, "§1.3, §15"},
         {"SetSelectedForRestore after PreRestore", Stage::PreRestored, {}, [](Ctx &c) { return selectFirstForRestore(c); }, VSS_E_BAD_STATE, "§15 SetSelectedForRestore"},
         {"SetSelectedForRestore before GatherWriterMetadata", Stage::InitR, {},
-         [](Ctx &c) { return c.p()->SetSelectedForRestore(c.sim.writer(0).identity.classId, VSS_CT_FILEGROUP, NULL, L"Tasks Store", true); }, VSS_E_BAD_STATE, "§15 SetSelectedForRestore"},
+         [](Ctx &c) { return c.p()->SetSelectedForRestore(c.sim.writer(0).identity.classId, VSS_CT_FILEGROUP, NULL, L"TasksStore", true); }, VSS_E_BAD_STATE, "§15 SetSelectedForRestore"},
         {"SetFileRestoreStatus before PreRestore", Stage::MetaR, {}, fileRestoreStatus, VSS_E_BAD_STATE, "§15 SetFileRestoreStatus"},
         {"SetFileRestoreStatus after PreRestore", Stage::PreRestored, {}, fileRestoreStatus, S_OK, "§3 step 9"},
         {"SetFileRestoreStatus after PostRestore", Stage::PostRestored, {}, fileRestoreStatus, VSS_E_BAD_STATE, "§15 SetFileRestoreStatus"},
@@ -943,7 +944,7 @@ TEST_CASE("return codes of the status methods (§13) and the other MUST methods 
         {"IVssAsync::QueryStatus(NULL)", Stage::InitB, {},
          [](Ctx &c) { IVssAsync *a = NULL; c.p()->GatherWriterMetadata(&a); HRESULT hr = a->QueryStatus(NULL, NULL); a->Release(); return hr; }, E_INVALIDARG, "§14"},
         {"IVssAsync::QueryInterface(IID_IVssBackupComponents)", Stage::InitB, {},
-         [](Ctx &c) { IVssAsync *a = NULL; c.p()->GatherWriterMetadata(&a); void *pv = NULL; HRESULT hr = a->QueryInterface(IID_IVssBackupComponents, &pv); a->Release(); return hr; }, E_NOINTERFACE, "api-surface §1.5"},
+         [](Ctx &c) { IVssAsync *a = NULL; c.p()->GatherWriterMetadata(&a); void *pv = NULL; HRESULT hr = a->QueryInterface(IID_IVssBackupComponents, &pv); a->Release(); return hr; }, E_NOINTERFACE, "docs/api.md §1.5"},
 
         // ---- R19: out of scope ----
         {"ImportSnapshots", Stage::InitB, {}, [](Ctx &c) { IVssAsync *a = NULL; return c.p()->ImportSnapshots(&a); }, E_NOTIMPL, "§8, R19"},
@@ -962,9 +963,9 @@ TEST_CASE("return codes of the status methods (§13) and the other MUST methods 
         {"GetRootAndLogicalPrefixPaths(UNC)", Stage::InitB, {},
          [](Ctx &c) { IVssBackupComponentsEx4 *ex4 = NULL; c.p()->QueryInterface(&ex4); VSS_PWSZ root = NULL, prefix = NULL;
                       HRESULT hr = ex4->GetRootAndLogicalPrefixPaths(const_cast<VSS_PWSZ>(L"\\\\server\\share\\dir"), &root, &prefix); ex4->Release(); return hr; }, E_NOTIMPL, "§8"},
-        {"GetProviderMgmtInterface", Stage::New, {}, [](Ctx &) { IUnknown *u = NULL; return GetProviderMgmtInterface(GUID_NULL, IID_IUnknown, &u); }, E_NOTIMPL, "api-surface §6, R19"},
-        {"ShouldBlockRevert", Stage::New, {}, [](Ctx &) { bool b = false; return ShouldBlockRevert(L"C:\\", &b); }, E_NOTIMPL, "api-surface §6, R19"},
-        {"CreateVssExpressWriter", Stage::New, {}, [](Ctx &) { IVssExpressWriter *w = NULL; return CreateVssExpressWriter(&w); }, E_NOTIMPL, "api-surface §6, R19"},
+        {"GetProviderMgmtInterface", Stage::New, {}, [](Ctx &) { IUnknown *u = NULL; return GetProviderMgmtInterface(GUID_NULL, IID_IUnknown, &u); }, E_NOTIMPL, "docs/api.md §6, R19"},
+        {"ShouldBlockRevert", Stage::New, {}, [](Ctx &) { bool b = false; return ShouldBlockRevert(L"C:\\", &b); }, E_NOTIMPL, "docs/api.md §6, R19"},
+        {"CreateVssExpressWriter", Stage::New, {}, [](Ctx &) { IVssExpressWriter *w = NULL; return CreateVssExpressWriter(&w); }, E_NOTIMPL, "docs/api.md §6, R19"},
 
         // ---- SHOULD methods ----
         {"IsVolumeSupported(C:\\)", Stage::InitB, {}, [](Ctx &c) { BOOL b = FALSE; HRESULT hr = c.p()->IsVolumeSupported(GUID_NULL, const_cast<VSS_PWSZ>(L"C:\\"), &b); CHECK(b == TRUE); return hr; }, S_OK, "§8 IsVolumeSupported"},
@@ -972,7 +973,7 @@ TEST_CASE("return codes of the status methods (§13) and the other MUST methods 
          [](Ctx &c) { BOOL b = TRUE; HRESULT hr = c.p()->IsVolumeSupported(GUID_NULL, const_cast<VSS_PWSZ>(L"D:\\"), &b); CHECK(b == FALSE); return hr; }, S_OK, "§16 provider faults"},
         {"IsVolumeSupported, unknown volume", Stage::InitB, {}, [](Ctx &c) { BOOL b; return c.p()->IsVolumeSupported(GUID_NULL, const_cast<VSS_PWSZ>(L"Q:\\"), &b); }, VSS_E_OBJECT_NOT_FOUND, "§10.4"},
         {"IsVolumeSupported, unknown provider", Stage::InitB, {}, [](Ctx &c) { BOOL b; return c.p()->IsVolumeSupported(kUnknownId, const_cast<VSS_PWSZ>(L"C:\\"), &b); }, VSS_E_PROVIDER_NOT_REGISTERED, "§15"},
-        {"IsVolumeSnapshotted(NULL)", Stage::New, {}, [](Ctx &) { BOOL b; LONG l; return IsVolumeSnapshotted(NULL, &b, &l); }, E_INVALIDARG, "api-surface §6"},
+        {"IsVolumeSnapshotted(NULL)", Stage::New, {}, [](Ctx &) { BOOL b; LONG l; return IsVolumeSnapshotted(NULL, &b, &l); }, E_INVALIDARG, "docs/api.md §6"},
     };
     runRows(rows);
 }
@@ -1011,7 +1012,7 @@ TEST_CASE("a normal component-mode backup: STABLE, then [5] after DoSnapshotSet,
     CHECK(Hr{r.p->GetWriterMetadataCount(&cWriters)} == Hr{S_OK});
     CHECK(cWriters == kWriterCount);
     CHECK(Hr{r.selectAll()} == Hr{S_OK});
-    CHECK(r.components.size() == kSelectedCount);
+    CHECK(r.components.size() == kComponentCount);
     CHECK(Hr{r.p->StartSnapshotSet(&r.setId)} == Hr{S_OK});
     CHECK(Hr{r.p->AddToSnapshotSet(const_cast<VSS_PWSZ>(L"C:\\"), GUID_NULL, &r.snapshotC)} == Hr{S_OK});
     CHECK(Hr{r.run(&IVssBackupComponents::PrepareForBackup)} == Hr{VSS_S_ASYNC_FINISHED});
@@ -1035,7 +1036,7 @@ TEST_CASE("a normal component-mode backup: STABLE, then [5] after DoSnapshotSet,
     for (std::size_t i = 0; i < afterSnapshot.size(); ++i) {
         INFO("writer ", sim.writer(i).identity.name);
         // Selected or not (MSSearch and Shadow Copy Optimization declare no component), every
-        // listed writer took part (behavior.md §1.3).
+        // listed writer took part (docs/behaviour.md §1.3).
         CHECK(afterSnapshot[i].state == VSS_WS_WAITING_FOR_BACKUP_COMPLETE);
         CHECK(Hr{afterSnapshot[i].failure} == Hr{S_OK});
     }
@@ -1069,7 +1070,7 @@ TEST_CASE("component mode without AddComponent: every listed writer still receiv
 {
     // Bareos calls SetBackupState(true, ...) and never AddComponent; on a machine where MSSearch
     // Service Writer and Shadow Copy Optimization Writer veto, they end FAILED_AT_PREPARE_BACKUP
-    // (https://github.com/bareos/bareos/issues/1923, behavior.md §1.3 corrected).
+    // (https://github.com/bareos/bareos/issues/1923, docs/behaviour.md §1.3 corrected).
     Sim sim;
     INFO("seed=", sim.seed);
     constexpr std::size_t kShadowCopyOptimization = 6;
@@ -1303,7 +1304,7 @@ TEST_CASE("partial failure: PARTIAL_FAILURE in the status, the component's failu
     Sim sim;
     INFO("seed=", sim.seed);
     vsssim::EventFault f = failAt(Input::PostSnapshot, VSS_E_WRITERERROR_PARTIAL_FAILURE, /*veto=*/false);
-    f.componentFailures.push_back({L"Tasks Store", vsssim::Failure{VSS_E_WRITERERROR_RETRYABLE,
+    f.componentFailures.push_back({L"TasksStore", vsssim::Failure{VSS_E_WRITERERROR_RETRYABLE,
                                                                    static_cast<HRESULT>(0x80070020),
                                                                    std::wstring(L"a task file is locked")}});
     sim.fault(kTaskScheduler, f);
@@ -1890,7 +1891,7 @@ TEST_CASE("m_lSnapshotAttributes per context, and the words vssadmin, VShadow an
         const char *type;
         const char *vshadow;       // VShadow -q / DiskShadow list shadows "Attributes:"
     };
-    // The rows with a capture behind them (api-surface.md §6): Backup (duplicati#7205), FileShareBackup
+    // The rows with a capture behind them (docs/api.md §6): Backup (duplicati#7205), FileShareBackup
     // (vshadow -nw), the DiskShadow persistent contexts, ClientAccessible.
     const Case cases[] = {
         {VSS_CTX_BACKUP, VSS_VOLSNAP_ATTR_DIFFERENTIAL | VSS_VOLSNAP_ATTR_AUTORECOVER,
@@ -2103,7 +2104,7 @@ TEST_CASE("GetRootAndLogicalPrefixPaths: local paths map to the volume root and 
 
 } // TEST_SUITE
 
-TEST_CASE("Windows versions: QueryInterface gives the Ex levels the version has (api-surface §7)")
+TEST_CASE("Windows versions: QueryInterface gives the Ex levels the version has (docs/api.md §7)")
 {
     for (const vsssim::OsVersion &os : vsssim::osVersions()) {
         INFO(os.name);

@@ -1,5 +1,5 @@
 // Drives the simulated service through its internal session API, the way the requester object does,
-// so service tests read like the backup sequence of behavior.md §2.
+// so service tests read like the backup sequence of docs/behaviour.md §2.
 #pragma once
 
 #include <doctest/doctest.h>

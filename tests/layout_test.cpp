@@ -1,4 +1,4 @@
-// Sizes and offsets that C clients and Windows-ported code rely on (api-surface.md §1.1, §5.6,
+// Sizes and offsets that C clients and Windows-ported code rely on (docs/api.md §1.1, §5.6,
 // §5.11, §6). The headers assert most of these too; here a wrong layout is a named, counted failure.
 #include <doctest/doctest.h>
 

@@ -1,4 +1,4 @@
-// The text emulations of vssadmin, DiskShadow and VShadow (vssadmin-and-writers.md §1-§3), byte for
+// The text emulations of vssadmin, DiskShadow and VShadow (docs/listings.md §1-§3), byte for
 // byte: parsers written against the real tools are the users, and they break on a single space.
 #include <doctest/doctest.h>
 
@@ -226,7 +226,7 @@ TEST_SUITE("listing")
         CHECK(dot == formatTransitionGraph());
     }
 
-    TEST_CASE("guidance: one row per code of behavior.md §17")
+    TEST_CASE("guidance: one row per code of docs/behaviour.md §17")
     {
         for (const Guidance &g : guidanceTable()) {
             INFO(Hr{g.code});

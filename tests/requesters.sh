@@ -14,7 +14,7 @@ mkdir -p "$work"
 
 correct=("$example_backup" "$programs/polling-backup" "$programs/ex3-backup" "$programs/restore")
 
-# program                        mistake  scenarios aimed at it (field-scenarios.md; each scenario's description)
+# program                        mistake  scenarios aimed at it (docs/behaviour.md §19; each scenario's description)
 wrong_table="
 wrong-ignores-failure            M3       ntds-postsnapshot-nonretryable exchange-retryable-shared-class hyperv-inconsistent-snapshot
 wrong-retries-at-once            M9       exchange-retryable-shared-class freeze-timeout

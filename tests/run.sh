@@ -7,7 +7,7 @@ dir=${1:-build}
 shift || true
 bash .ci/install-deps || exit 1
 if [ ! -f "$dir/build.ninja" ]; then
-  meson setup "$dir" --fatal-meson-warnings -Dtests=true "$@" || exit 1
+  meson setup "$dir" --fatal-meson-warnings -Dtests=enabled "$@" || exit 1
 fi
 meson compile -C "$dir" || exit 1
 meson test -C "$dir" --num-processes 2 --print-errorlogs

@@ -438,7 +438,7 @@ TEST_CASE("VSS Test Writer FailEvent mapping")
           "t.toml:6:1: error: [[writer.FailEvent]] needs 'retryable' (\"yes\" or \"no\")");
     CHECK(firstError(kHeader + "[[writer]]\nname = \"System Writer\"\n[[writer.FailEvent]]\nwriterEvent = \"Thaw\"\n"
                                "retryable = \"no\"\nnumFailures = 0\n") ==
-          "t.toml:9:15: error: 'numFailures' must be at least 1, got 0");
+          "t.toml:9:15: error: 'numFailures' must be between 1 and 2147483647, got 0");
 }
 
 TEST_CASE("[[writer.on]] outcomes map onto EventFault")
@@ -575,9 +575,9 @@ TEST_CASE("seeds, clocks and profiles")
     CHECK(real.realTime);
     CHECK(real.timeScale == 2.0);
     CHECK(firstError("[scenario]\nname = \"t\"\ndescription = \"t\"\nclock = \"real\"\ntime_scale = 0.0\n") ==
-          "t.toml:5:14: error: 'time_scale' must be a positive number, got float 0");
+          "t.toml:5:14: error: 'time_scale' must be between 0.001 and 1000000, got float 0");
     CHECK(firstError("[scenario]\nname = \"t\"\ndescription = \"t\"\nclock = \"real\"\ntime_scale = nan\n") ==
-          "t.toml:5:14: error: 'time_scale' must be a positive number, got float nan");
+          "t.toml:5:14: error: 'time_scale' must be between 0.001 and 1000000, got float nan");
 
     CHECK(load(kHeader + "[service]\nprofiles = [\"none\"]\n").profiles == std::vector<std::string>{"none"});
     CHECK(load(kHeader + "[service]\nprofiles = [\"win-server\", \"sql\", \"exchange\", \"hyperv\", \"ad-dc\"]\n")
@@ -686,7 +686,7 @@ TEST_CASE("every error is reported, in file order, up to 20")
         got.push_back(e.format());
     CHECK(got == std::vector<std::string>{
                      "t.toml:5:10: error: 'strict' expects a boolean (true or false), got string 'yes'",
-                     "t.toml:6:16: error: 'backup_slots' must be at least 1, got 0",
+                     "t.toml:6:16: error: 'backup_slots' must be between 1 and 2147483647, got 0",
                      "t.toml:9:1: error: unknown key 'bogus' in [[writer]]",
                      "t.toml:11:9: error: unknown event 'Freez' (did you mean 'Freeze'?)",
                      "t.toml:12:1: error: [[expect]] checks nothing: add state, failure, application_code, message, "

@@ -1,5 +1,5 @@
 // The simulated service driven through its internal session API: one test or more per rule
-// R4-R14, R17, R18 of behavior.md, plus the sequences of §2 and §8's worked answers.
+// R4-R14, R17, R18 of docs/behaviour.md, plus the sequences of §2 and §8's worked answers.
 #include <doctest/doctest.h>
 
 #include <chrono>
@@ -493,6 +493,54 @@ TEST_CASE("BackupShutdown at release: public status back to STABLE (X1)")
     CHECK(shutdown);
 }
 
+TEST_CASE("defect 4: released while a Freeze handler runs, Abort goes out before BackupShutdown and the table sees no impossible pair")
+{
+    // The reproducer of issue 15's defect 4, single-threaded: another requester's Wait drives time
+    // after this object's release, as a second thread did. Before the fix, release sent
+    // BackupShutdown at once (X1: STABLE) and the late Freeze answer, then the freeze window, met it:
+    // "Freeze with outcome ok is out of sequence", "FreezeWindowExpired ... in state VSS_WS_STABLE".
+    // 5 s: the late answer met the closed record; 70 s: the 60 s freeze window expired on it first.
+    for (const SimDuration freezeTakes : {SimDuration{5s}, SimDuration{70s}}) {
+        INFO("OnFreeze takes ", std::chrono::duration_cast<std::chrono::seconds>(freezeTakes).count(), " s");
+        auto svc = makeService();
+        writer(*svc, "System Writer").faults.events.push_back(delay(Input::Freeze, freezeTakes));
+        {
+            Requester r(svc);
+            REQUIRE(Hr{r.backupUpToPrepare()} == Hr{VSS_S_ASYNC_FINISHED});
+            REQUIRE(r.s->doSnapshotSet());
+            svc->advance(1s);   // Freeze delivered, System Writer still in OnFreeze
+        }
+        svc->runUntilIdle(svc->now() + 72h);
+        CHECK(svc->stateTableBreaks() == 0);
+        std::vector<Input> systemWriterEvents;
+        for (const TraceRecord &t : svc->trace().records())
+            if (t.kind == TraceKind::Deliver && t.actor == "System Writer")
+                systemWriterEvents.push_back(t.input);
+        REQUIRE(systemWriterEvents.size() >= 3);
+        CHECK(systemWriterEvents[systemWriterEvents.size() - 3] == Input::Freeze);
+        CHECK(systemWriterEvents[systemWriterEvents.size() - 2] == Input::Abort);
+        CHECK(systemWriterEvents.back() == Input::BackupShutdown);
+        // Past the window the writer failed at Freeze, as R7 says; within it, Abort made it STABLE.
+        CHECK(writer(*svc, "System Writer").publicStatus.state ==
+              (freezeTakes < 60s ? VSS_WS_STABLE : VSS_WS_FAILED_AT_FREEZE));
+    }
+}
+
+TEST_CASE("defect 4: a cancelled BackupComplete still being handled at release gets no BackupShutdown before it ends")
+{
+    auto svc = makeService();
+    writer(*svc, "System Writer").faults.events.push_back(delay(Input::BackupComplete, 5s));
+    {
+        Requester r(svc);
+        REQUIRE(Hr{r.backupUpToPrepare()} == Hr{VSS_S_ASYNC_FINISHED});
+        REQUIRE(Hr{r.snapshot()} == Hr{VSS_S_ASYNC_FINISHED});
+        REQUIRE(r.s->backupComplete());
+        svc->advance(1s);
+    }
+    svc->runUntilIdle(svc->now() + 72h);
+    CHECK(svc->stateTableBreaks() == 0);
+}
+
 TEST_CASE("component mode: a writer with no component added still receives every event (§1.3)")
 {
     auto svc = makeService();
@@ -636,7 +684,7 @@ TEST_CASE("restore: PreRestore and PostRestore reach only writers with selected 
     CHECK(Hr{bad.s->initializeForRestore(L"<nope/>").hr()} == Hr{VSS_E_INVALID_XML_DOCUMENT});
 }
 
-// ---- retries across sessions (behavior.md §17): M8, M9, and what a correct requester does ----
+// ---- retries across sessions (docs/behaviour.md §17): M8, M9, and what a correct requester does ----
 
 static std::size_t count(const Service &svc, std::string_view id)
 {

@@ -11,6 +11,7 @@
 #include "core/writer_state.h"
 #include "scenario/diagram.h"
 #include "scenario/loader.h"
+#include "scenario/reference_tables.h"
 #include "scenario/timeline.h"
 
 using namespace vsssim;
@@ -55,6 +56,28 @@ TEST_SUITE("views")
             CHECK(slurp(base + ".dot") == formatLifecycleGraph(view));
             CHECK(slurp(base + ".svg").find("<!-- " + digest + " -->") != std::string::npos);
         }
+    }
+
+    TEST_CASE("reference: the tables docs/ shows are the tables the simulator runs")
+    {
+        int blocks = 0;
+        for (const std::string page : {"behaviour.md", "listings.md", "api.md"}) {
+            const std::string text = slurp(std::string(DOCS_DIR) + "/" + page);
+            const std::string open = "<!-- reference ", close = "<!-- end -->";
+            for (std::size_t at = text.find(open); at != std::string::npos; at = text.find(open, at + 1)) {
+                const std::size_t nameEnd = text.find(" -->\n", at);
+                REQUIRE(nameEnd != std::string::npos);
+                const std::string name = text.substr(at + open.size(), nameEnd - at - open.size());
+                const std::size_t body = nameEnd + 5, end = text.find(close, body);
+                REQUIRE(end != std::string::npos);
+                INFO("stale table in docs/" << page << ": run `bash docs/regenerate.sh` and commit docs/ (" << name << ")");
+                const std::string table = referenceTable(name);
+                CHECK(!table.empty());
+                CHECK(text.substr(body, end - body) == table);
+                ++blocks;
+            }
+        }
+        CHECK(blocks == static_cast<int>(referenceTables().size()));   // every table is shown somewhere
     }
 
     TEST_CASE("diagram: the spine, the failures and the folded loops all come from the table")

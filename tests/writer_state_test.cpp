@@ -1,4 +1,4 @@
-// The state machine of behavior.md §8, exhaustively: every row as the spec writes it, and every
+// The state machine of docs/behaviour.md §8, exhaustively: every row as the spec writes it, and every
 // (state, input, outcome) triple the table does not cover is rejected without changing anything.
 #include <doctest/doctest.h>
 
@@ -30,7 +30,7 @@ struct Expect {
     bool abort;
 };
 
-// Transcribed from behavior.md §8, one line per row and outcome (NF/F/H spelled out).
+// Transcribed from docs/behaviour.md §8, one line per row and outcome (NF/F/H spelled out).
 const Expect kSpec[] = {
     {"P0", kNone, Input::PrepareForBackup, Outcome::NoSlot, VSS_WS_UNKNOWN, VSS_E_WRITER_STATUS_NOT_AVAILABLE, false},
     {"P1", kNone, Input::PrepareForBackup, Outcome::Ok, VSS_WS_STABLE, S_OK, false},
@@ -77,7 +77,7 @@ const Expect kSpec[] = {
 
 } // namespace
 
-TEST_CASE("every row of behavior.md §8 gives the spec's state, code and abort")
+TEST_CASE("every row of docs/behaviour.md §8 gives the spec's state, code and abort")
 {
     for (const Expect &e : kSpec) {
         INFO("row ", std::string(e.row), ": ", std::string(inputName(e.input)), " / ", std::string(outcomeName(e.outcome)));

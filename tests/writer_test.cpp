@@ -1,5 +1,5 @@
 // A C++ program's own CVssWriterEx2 subclasses, subscribed in-process, through a backup driven by
-// the service's internal session API: every state and code of behavior.md §5-§8 as they see them.
+// the service's internal session API: every state and code of docs/behaviour.md §5-§8 as they see them.
 #include <doctest/doctest.h>
 
 #include <algorithm>

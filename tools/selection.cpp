@@ -16,6 +16,7 @@
 
 #include "core/names.h"
 #include "platform/platform.h"
+#include "scenario/search_path.h"
 
 namespace vsssim {
 
@@ -40,7 +41,7 @@ std::vector<std::string> expandScenarioPaths(const std::vector<std::string> &arg
     for (const std::string &arg : arguments) {
         std::error_code ec;
         if (!fs::is_directory(arg, ec)) {
-            files.push_back(arg);
+            files.push_back(resolveScenarioPath(arg));
             continue;
         }
         std::vector<std::string> found;

@@ -31,6 +31,7 @@
 #include "junit.h"
 #include "scenario/loader.h"
 #include "scenario/runner.h"
+#include "scenario/search_path.h"
 
 extern char **environ;
 
@@ -448,7 +449,7 @@ std::string jsonReport(const std::vector<Job> &jobs, const TestOptions &o)
 void setupTestCommand(CLI::App &c, TestOptions &o)
 {
     c.add_option("SCENARIO", o.scenarios,
-                 "scenario files or directories of them (default: the shipped field library, " VSSSIM_SCENARIO_DIR ")");
+                 "scenario files or directories of them (default: the shipped field library, " + shippedScenarioDir() + ")");
     c.add_option("--junit", o.junit, "write JUnit XML here, one test case per scenario");
     c.add_option("--logs", o.logs, "keep each run's stdout, stderr, trace and verdict here (default: a temporary directory)");
     c.add_option("--seed", o.seed, "VSSSIM_SEED for every run (default: each scenario's own seed)");
@@ -467,7 +468,7 @@ int runTestCommand(const TestOptions &o)
 {
     std::vector<std::string> files;
     try {
-        files = expandScenarioPaths(o.scenarios.empty() ? std::vector<std::string>{VSSSIM_SCENARIO_DIR} : o.scenarios);
+        files = expandScenarioPaths(o.scenarios.empty() ? std::vector<std::string>{shippedScenarioDir()} : o.scenarios);
     } catch (const std::invalid_argument &e) {
         std::cerr << "vss-sim test: " << e.what() << '\n';
         return 2;

@@ -38,6 +38,7 @@
 #include "scenario/listing.h"
 #include "scenario/loader.h"
 #include "scenario/runner.h"
+#include "scenario/search_path.h"
 #include "scenario/spelling.h"
 #include "service/os_versions.h"
 #include "service/service.h"
@@ -47,6 +48,7 @@
 #include "scenario_pool.h"
 #include "selection.h"
 #include "test_command.h"
+#include "reference_command.h"
 #include "step_command.h"
 #include "timeline_command.h"
 
@@ -112,9 +114,11 @@ struct Options {
     std::string after;     ///< list-writers: the run's view after this label
     int occurrence = 1;    ///< ... the nth time the requester reaches it
     bool atEnd = false;    ///< list-writers: the run's view at its end
+    bool detailed = false; ///< list-writers: each writer's metadata, as `vshadow -wm` prints it
     // explain, graph, help
     std::string what;
     std::string graphFormat = "dot";
+    ReferenceOptions reference;
     std::string graphView = "backup";
     std::vector<std::string> topic;
     // test, timeline: their own options, in tools/test_command.h and tools/timeline_command.h
@@ -760,8 +764,35 @@ std::optional<Observation> observeDuringRun(const Options &o, std::uint64_t &see
     return seen;
 }
 
+/// list-writers --detailed: what GatherWriterMetadata gives, in VShadow's -wm layout (the one with a
+/// public capture: Microsoft's FRS Writer sample).
+int listWriterMetadata(const Options &o)
+{
+    if (o.format != "vshadow")
+        throw UsageError("--detailed prints `vshadow -wm`; give --format vshadow (no capture of DiskShadow's "
+                         "detailed layout was found, and vssadmin has none)");
+    if (o.json || !o.after.empty() || o.atEnd || !o.listMachine.empty())
+        throw UsageError("--detailed lists the writers' metadata before any run; --json, --after, --at-end and "
+                         "--machine apply to the status listing");
+    std::uint64_t seed = 0;
+    auto svc = serviceFor(o, seed);
+    if (!svc)
+        return ExitBadScenario;
+    HRESULT hr = S_OK;
+    const std::vector<MetadataListingEntry> writers = observeWriterMetadata(*svc, &hr);
+    if (FAILED(hr)) {
+        std::cerr << fmt::format("error: the observer session failed: {}\n", Hr{hr});
+        return ExitFailed;
+    }
+    auto lock = svc->lock();
+    std::cout << formatVShadowMetadata(writers, svc->volumes(), listingOptions(o, false));
+    return ExitOk;
+}
+
 int cmdListWriters(const Options &o)
 {
+    if (o.detailed)
+        return listWriterMetadata(o);
     if (o.format != "vssadmin" && (o.french || o.legacy))
         throw UsageError("--french and --legacy apply to --format vssadmin only");
     std::uint64_t seed = 0;
@@ -885,7 +916,7 @@ Sightings scenariosShowing(std::string_view name)
     Sightings out;
     std::error_code ec;
     std::vector<std::filesystem::path> tomls;
-    for (const auto &entry : std::filesystem::directory_iterator(VSSSIM_SCENARIO_DIR, ec))
+    for (const auto &entry : std::filesystem::directory_iterator(shippedScenarioDir(), ec))
         if (entry.path().extension() == ".toml")
             tomls.push_back(entry.path());
     std::sort(tomls.begin(), tomls.end());
@@ -979,11 +1010,11 @@ int explainCode(const Options &o, HRESULT hr)
         std::cout << fmt::format("  vssadmin:     Last error: {}{}\n", text.text,
                                  text.confirmed ? "" : " (unverified: no real capture shows it)");
     if (g)
-        std::cout << fmt::format("requester guidance (behavior.md \u00a717):\n  seen in:      {}\n  means:        {}\n"
+        std::cout << fmt::format("requester guidance (docs/behaviour.md \u00a717):\n  seen in:      {}\n  means:        {}\n"
                                  "  reaction:     {}\n  retry:        {}\n",
                                  g->seenIn, g->meaning, g->reaction, g->retry);
     if (vss) {
-        std::cout << "shipped scenarios (" VSSSIM_SCENARIO_DIR "):\n";
+        std::cout << "shipped scenarios (" << shippedScenarioDir() << "):\n";
         std::cout << fmt::format("  their run shows it:  {}\n",
                                  seen.inTrace.empty() ? std::string("none") : joinText(seen.inTrace, ", "));
         if (!seen.inScenario.empty())
@@ -992,28 +1023,6 @@ int explainCode(const Options &o, HRESULT hr)
     return ExitOk;
 }
 
-/// How a row moves a writer, for explain's "reached by" / "leaves by" lists.
-std::string targetText(const Row &r)
-{
-    switch (r.target) {
-    case Target::State: return std::string(writerStateName(r.to));
-    case Target::Unchanged: return "unchanged";
-    case Target::Listed: return "no record, listed";
-    case Target::Absent: return "no record, absent from the lists";
-    }
-    return {};
-}
-
-std::string fromText(StateSet from)
-{
-    std::string out;
-    for (int bit = 0; bit <= VSS_WS_COUNT; ++bit)
-        if (from & (1u << bit)) {
-            out += out.empty() ? "" : ", ";
-            out += bit == VSS_WS_COUNT ? std::string_view("(no record)") : writerStateName(static_cast<VSS_WRITER_STATE>(bit));
-        }
-    return out;
-}
 
 int explainState(const Options &o, VSS_WRITER_STATE s)
 {
@@ -1053,7 +1062,7 @@ int explainState(const Options &o, VSS_WRITER_STATE s)
                              "  DiskShadow:   - Status: {} ({})\n",
                              info->name, info->value, info->meaning, info->value, label.label,
                              label.confirmed ? "" : " (unverified: no real capture shows it)", info->value, info->name);
-    std::cout << "reached by (behavior.md \u00a78):\n";
+    std::cout << "reached by (docs/behaviour.md \u00a78):\n";
     if (reached.empty())
         std::cout << "  no row: the simulator never produces this state\n";
     for (const Row *r : reached)
@@ -1064,7 +1073,7 @@ int explainState(const Options &o, VSS_WRITER_STATE s)
     for (const Row *r : leaves)
         std::cout << fmt::format("  {}   -> {}\n", transitionLabel(*r), targetText(*r));
     for (const StateGuidance *g : notes)
-        std::cout << fmt::format("requester guidance (behavior.md \u00a717): {}: {}{}\n", g->situation,
+        std::cout << fmt::format("requester guidance (docs/behaviour.md \u00a717): {}: {}{}\n", g->situation,
                                  g->meaning.empty() ? "" : std::string(g->meaning) + "; ", g->reaction);
     return ExitOk;
 }
@@ -1175,6 +1184,9 @@ const Command kCommands[] = {
          c.add_option("--occurrence", o.occurrence, "with --after: the nth time the requester reaches LABEL (default 1)")
              ->check(CLI::PositiveNumber);
          c.add_flag("--at-end", o.atEnd, "run FILE and list what vssadmin shows after the run, writers settled");
+         c.add_flag("--detailed", o.detailed,
+                    "with --format vshadow: each writer's metadata as `vshadow -wm` prints it (restore method, "
+                    "excluded files, components with their files)");
          std::vector<std::string> versions;
          for (const OsVersion &v : osVersions())
              versions.emplace_back(v.key);
@@ -1201,7 +1213,7 @@ const Command kCommands[] = {
              ->required();
      },
      cmdExplain},
-    {"graph", "the writer state machine (behavior.md \u00a78) as DOT",
+    {"graph", "the writer state machine (docs/behaviour.md \u00a78) as DOT",
      [](CLI::App &c, Options &o) {
          c.add_option("--format", o.graphFormat, "dot")->check(CLI::IsMember({"dot"}));
          c.add_option("--view", o.graphView,
@@ -1223,6 +1235,9 @@ const Command kCommands[] = {
     {"machine", "make, show or reset the machine state VSSSIM_MACHINE=DIR keeps between processes",
      [](CLI::App &c, Options &o) { setupMachineCommand(c, o.machine); },
      [](const Options &o) { return runMachineCommand(o.machine); }},
+    {"reference", "print one of the simulator's data tables (transitions, guidance, mistakes, codes...) as Markdown",
+     [](CLI::App &c, Options &o) { setupReferenceCommand(c, o.reference); },
+     [](const Options &o) { return runReferenceCommand(o.reference); }},
     {"help", "help on a command, or `help exit-codes`",
      [](CLI::App &c, Options &o) { c.add_option("TOPIC", o.topic, "a command name or exit-codes"); }, cmdHelp},
 };

@@ -12,8 +12,8 @@
 #define _WIN32_WINNT_WIN10 0x0A00
 
 extern "C" {
-BOOL WINAPI IsWindowsVersionOrGreater(WORD wMajorVersion, WORD wMinorVersion, WORD wServicePackMajor);
-BOOL WINAPI IsWindowsServer(void);
+VSSSIM_API BOOL WINAPI IsWindowsVersionOrGreater(WORD wMajorVersion, WORD wMinorVersion, WORD wServicePackMajor);
+VSSSIM_API BOOL WINAPI IsWindowsServer(void);
 }
 
 inline BOOL IsWindowsXPOrGreater() { return IsWindowsVersionOrGreater(5, 1, 0); }

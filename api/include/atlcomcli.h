@@ -172,7 +172,14 @@ public:
     T *operator=(IUnknown *lp) noexcept { return this->requery(lp, iid()); }
 
 private:
-    static const IID &iid() noexcept { return piid ? *piid : __vsssim_uuidof<T>(); }
+    // if constexpr, not ?:: clang's -Wnull-conversion reads the default nullptr argument as a bool.
+    static const IID &iid() noexcept
+    {
+        if constexpr (piid != nullptr)
+            return *piid;
+        else
+            return __vsssim_uuidof<T>();
+    }
 };
 
 // As in ATL: CComQIPtr<IUnknown> asks any object for its IUnknown.

@@ -13,5 +13,5 @@ typedef enum tagCLSCTX {
     CLSCTX_SERVER = 0x15
 } CLSCTX;
 
-extern "C" HRESULT STDAPICALLTYPE CoCreateInstance(REFCLSID rclsid, LPUNKNOWN pUnkOuter, DWORD dwClsContext,
+extern "C" VSSSIM_API HRESULT STDAPICALLTYPE CoCreateInstance(REFCLSID rclsid, LPUNKNOWN pUnkOuter, DWORD dwClsContext,
                                                    REFIID riid, LPVOID *ppv);

@@ -5,11 +5,11 @@
 #include <shlwapi.h>
 
 extern "C" {
-BOOL WINAPI ClusterIsPathOnSharedVolume(LPCWSTR lpszPathName);
-DWORD WINAPI ClusterPrepareSharedVolumeForBackup(LPCWSTR lpszFileName, LPWSTR lpszVolumePathName,
+VSSSIM_API BOOL WINAPI ClusterIsPathOnSharedVolume(LPCWSTR lpszPathName);
+VSSSIM_API DWORD WINAPI ClusterPrepareSharedVolumeForBackup(LPCWSTR lpszFileName, LPWSTR lpszVolumePathName,
                                                  LPDWORD lpcchVolumePathName, LPWSTR lpszVolumeName,
                                                  LPDWORD lpcchVolumeName);
-BOOL WINAPI ClusterGetVolumePathName(LPCWSTR lpszFileName, LPWSTR lpszVolumePathName, DWORD cchBufferLength);
-BOOL WINAPI ClusterGetVolumeNameForVolumeMountPoint(LPCWSTR lpszVolumeMountPoint, LPWSTR lpszVolumeName,
+VSSSIM_API BOOL WINAPI ClusterGetVolumePathName(LPCWSTR lpszFileName, LPWSTR lpszVolumePathName, DWORD cchBufferLength);
+VSSSIM_API BOOL WINAPI ClusterGetVolumeNameForVolumeMountPoint(LPCWSTR lpszVolumeMountPoint, LPWSTR lpszVolumeName,
                                                     DWORD cchBufferLength);
 }

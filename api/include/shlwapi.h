@@ -4,8 +4,8 @@
 #include <windows.h>
 
 extern "C" {
-BOOL WINAPI PathFileExistsW(LPCWSTR pszPath);
-BOOL WINAPI PathFileExistsA(LPCSTR pszPath);
+VSSSIM_API BOOL WINAPI PathFileExistsW(LPCWSTR pszPath);
+VSSSIM_API BOOL WINAPI PathFileExistsA(LPCSTR pszPath);
 }
 #ifdef UNICODE
 #define PathFileExists PathFileExistsW

@@ -314,7 +314,7 @@ VSSSIM_UUID_DECL(IVssExpressWriter, 0xe33affdc, 0x59c7, 0x47b1, 0x97, 0xd5, 0x42
 
 class CVssWriter;
 
-extern "C" HRESULT STDAPICALLTYPE CreateWriter(CVssWriter *pWriter, IVssWriterImpl **pWriterImpl);
+extern "C" VSSSIM_API HRESULT STDAPICALLTYPE CreateWriter(CVssWriter *pWriter, IVssWriterImpl **pWriterImpl);
 
 class CVssWriter {
 public:
@@ -542,7 +542,7 @@ protected:
 
 class CVssWriterEx;
 
-extern "C" HRESULT STDMETHODCALLTYPE CreateWriterEx(CVssWriterEx *pWriter, IVssWriterImpl **pWriterImpl);
+extern "C" VSSSIM_API HRESULT STDMETHODCALLTYPE CreateWriterEx(CVssWriterEx *pWriter, IVssWriterImpl **pWriterImpl);
 
 class CVssWriterEx : public CVssWriter {
 public:
@@ -642,7 +642,7 @@ public:
     bool STDMETHODCALLTYPE IsWriterShuttingDown() { return m_pWriterImpl ? m_pWriterImpl->IsWriterShuttingDown() : false; }
 };
 
-extern "C" HRESULT STDAPICALLTYPE CreateVssExpressWriterInternal(IVssExpressWriter **ppWriter);
+extern "C" VSSSIM_API HRESULT STDAPICALLTYPE CreateVssExpressWriterInternal(IVssExpressWriter **ppWriter);
 
 inline HRESULT CreateVssExpressWriter(IVssExpressWriter **ppWriter)
 {

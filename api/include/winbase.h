@@ -106,65 +106,65 @@ typedef INT_PTR(WINAPI *PROC)();
 #define MB_ERR_INVALID_CHARS 0x00000008
 
 extern "C" {
-DWORD WINAPI GetLastError(void);
-void WINAPI SetLastError(DWORD dwErrCode);
+VSSSIM_API DWORD WINAPI GetLastError(void);
+VSSSIM_API void WINAPI SetLastError(DWORD dwErrCode);
 
 // Simulator: the only module is vssapi.dll (any case, with or without a path or the .dll suffix);
 // GetProcAddress resolves the vssapi.dll exports libvsssim implements, by the names Windows exports.
-HMODULE WINAPI LoadLibraryW(LPCWSTR lpLibFileName);
-HMODULE WINAPI LoadLibraryA(LPCSTR lpLibFileName);
-HMODULE WINAPI LoadLibraryExW(LPCWSTR lpLibFileName, HANDLE hFile, DWORD dwFlags);
-HMODULE WINAPI LoadLibraryExA(LPCSTR lpLibFileName, HANDLE hFile, DWORD dwFlags);
-BOOL WINAPI FreeLibrary(HMODULE hLibModule);
-FARPROC WINAPI GetProcAddress(HMODULE hModule, LPCSTR lpProcName);
-HMODULE WINAPI GetModuleHandleW(LPCWSTR lpModuleName);
-HMODULE WINAPI GetModuleHandleA(LPCSTR lpModuleName);
+VSSSIM_API HMODULE WINAPI LoadLibraryW(LPCWSTR lpLibFileName);
+VSSSIM_API HMODULE WINAPI LoadLibraryA(LPCSTR lpLibFileName);
+VSSSIM_API HMODULE WINAPI LoadLibraryExW(LPCWSTR lpLibFileName, HANDLE hFile, DWORD dwFlags);
+VSSSIM_API HMODULE WINAPI LoadLibraryExA(LPCSTR lpLibFileName, HANDLE hFile, DWORD dwFlags);
+VSSSIM_API BOOL WINAPI FreeLibrary(HMODULE hLibModule);
+VSSSIM_API FARPROC WINAPI GetProcAddress(HMODULE hModule, LPCSTR lpProcName);
+VSSSIM_API HMODULE WINAPI GetModuleHandleW(LPCWSTR lpModuleName);
+VSSSIM_API HMODULE WINAPI GetModuleHandleA(LPCSTR lpModuleName);
 
-BOOL WINAPI CloseHandle(HANDLE hObject);
+VSSSIM_API BOOL WINAPI CloseHandle(HANDLE hObject);
 
 // Simulator: volumes are the simulation's (the scenario's [[volume]] tables, or the default C:),
 // named by the same \\?\Volume{guid}\ paths IsVolumeSupported, AddToSnapshotSet and VSS_SNAPSHOT_PROP use.
-BOOL WINAPI GetVolumeNameForVolumeMountPointW(LPCWSTR lpszVolumeMountPoint, LPWSTR lpszVolumeName,
+VSSSIM_API BOOL WINAPI GetVolumeNameForVolumeMountPointW(LPCWSTR lpszVolumeMountPoint, LPWSTR lpszVolumeName,
                                               DWORD cchBufferLength);
-BOOL WINAPI GetVolumePathNameW(LPCWSTR lpszFileName, LPWSTR lpszVolumePathName, DWORD cchBufferLength);
-BOOL WINAPI GetVolumePathNamesForVolumeNameW(LPCWSTR lpszVolumeName, LPWCH lpszVolumePathNames,
+VSSSIM_API BOOL WINAPI GetVolumePathNameW(LPCWSTR lpszFileName, LPWSTR lpszVolumePathName, DWORD cchBufferLength);
+VSSSIM_API BOOL WINAPI GetVolumePathNamesForVolumeNameW(LPCWSTR lpszVolumeName, LPWCH lpszVolumePathNames,
                                              DWORD cchBufferLength, PDWORD lpcchReturnLength);
-HANDLE WINAPI FindFirstVolumeW(LPWSTR lpszVolumeName, DWORD cchBufferLength);
-BOOL WINAPI FindNextVolumeW(HANDLE hFindVolume, LPWSTR lpszVolumeName, DWORD cchBufferLength);
-BOOL WINAPI FindVolumeClose(HANDLE hFindVolume);
-HANDLE WINAPI FindFirstVolumeMountPointW(LPCWSTR lpszRootPathName, LPWSTR lpszVolumeMountPoint,
+VSSSIM_API HANDLE WINAPI FindFirstVolumeW(LPWSTR lpszVolumeName, DWORD cchBufferLength);
+VSSSIM_API BOOL WINAPI FindNextVolumeW(HANDLE hFindVolume, LPWSTR lpszVolumeName, DWORD cchBufferLength);
+VSSSIM_API BOOL WINAPI FindVolumeClose(HANDLE hFindVolume);
+VSSSIM_API HANDLE WINAPI FindFirstVolumeMountPointW(LPCWSTR lpszRootPathName, LPWSTR lpszVolumeMountPoint,
                                          DWORD cchBufferLength);
-BOOL WINAPI FindNextVolumeMountPointW(HANDLE hFindVolumeMountPoint, LPWSTR lpszVolumeMountPoint,
+VSSSIM_API BOOL WINAPI FindNextVolumeMountPointW(HANDLE hFindVolumeMountPoint, LPWSTR lpszVolumeMountPoint,
                                       DWORD cchBufferLength);
-BOOL WINAPI FindVolumeMountPointClose(HANDLE hFindVolumeMountPoint);
-DWORD WINAPI QueryDosDeviceW(LPCWSTR lpDeviceName, LPWSTR lpTargetPath, DWORD ucchMax);
-UINT WINAPI GetDriveTypeW(LPCWSTR lpRootPathName);
-BOOL WINAPI GetVolumeInformationW(LPCWSTR lpRootPathName, LPWSTR lpVolumeNameBuffer, DWORD nVolumeNameSize,
+VSSSIM_API BOOL WINAPI FindVolumeMountPointClose(HANDLE hFindVolumeMountPoint);
+VSSSIM_API DWORD WINAPI QueryDosDeviceW(LPCWSTR lpDeviceName, LPWSTR lpTargetPath, DWORD ucchMax);
+VSSSIM_API UINT WINAPI GetDriveTypeW(LPCWSTR lpRootPathName);
+VSSSIM_API BOOL WINAPI GetVolumeInformationW(LPCWSTR lpRootPathName, LPWSTR lpVolumeNameBuffer, DWORD nVolumeNameSize,
                                   LPDWORD lpVolumeSerialNumber, LPDWORD lpMaximumComponentLength,
                                   LPDWORD lpFileSystemFlags, LPWSTR lpFileSystemNameBuffer,
                                   DWORD nFileSystemNameSize);
-DWORD WINAPI GetLogicalDrives(void);
-DWORD WINAPI GetLogicalDriveStringsW(DWORD nBufferLength, LPWSTR lpBuffer);
+VSSSIM_API DWORD WINAPI GetLogicalDrives(void);
+VSSSIM_API DWORD WINAPI GetLogicalDriveStringsW(DWORD nBufferLength, LPWSTR lpBuffer);
 
 // Simulator: system messages are the Win32 codes of <winerror.h> and every HRESULT vss-sim knows
 // (VSS, COM), from one table; FORMAT_MESSAGE_FROM_STRING and inserts are not supported.
-DWORD WINAPI FormatMessageW(DWORD dwFlags, LPCVOID lpSource, DWORD dwMessageId, DWORD dwLanguageId,
+VSSSIM_API DWORD WINAPI FormatMessageW(DWORD dwFlags, LPCVOID lpSource, DWORD dwMessageId, DWORD dwLanguageId,
                             LPWSTR lpBuffer, DWORD nSize, va_list *Arguments);
-DWORD WINAPI FormatMessageA(DWORD dwFlags, LPCVOID lpSource, DWORD dwMessageId, DWORD dwLanguageId,
+VSSSIM_API DWORD WINAPI FormatMessageA(DWORD dwFlags, LPCVOID lpSource, DWORD dwMessageId, DWORD dwLanguageId,
                             LPSTR lpBuffer, DWORD nSize, va_list *Arguments);
-HLOCAL WINAPI LocalAlloc(UINT uFlags, SIZE_T uBytes);
-HLOCAL WINAPI LocalFree(HLOCAL hMem);
+VSSSIM_API HLOCAL WINAPI LocalAlloc(UINT uFlags, SIZE_T uBytes);
+VSSSIM_API HLOCAL WINAPI LocalFree(HLOCAL hMem);
 
 // Simulator: CP_ACP, CP_OEMCP and CP_THREAD_ACP are the C library's locale (LC_CTYPE); CP_UTF8 is UTF-8.
-int WINAPI MultiByteToWideChar(UINT CodePage, DWORD dwFlags, LPCSTR lpMultiByteStr, int cbMultiByte,
+VSSSIM_API int WINAPI MultiByteToWideChar(UINT CodePage, DWORD dwFlags, LPCSTR lpMultiByteStr, int cbMultiByte,
                                LPWSTR lpWideCharStr, int cchWideChar);
-int WINAPI WideCharToMultiByte(UINT CodePage, DWORD dwFlags, LPCWSTR lpWideCharStr, int cchWideChar,
+VSSSIM_API int WINAPI WideCharToMultiByte(UINT CodePage, DWORD dwFlags, LPCWSTR lpWideCharStr, int cchWideChar,
                                LPSTR lpMultiByteStr, int cbMultiByte, LPCSTR lpDefaultChar, LPBOOL lpUsedDefaultChar);
 
-int __cdecl _wcsicmp(const wchar_t *string1, const wchar_t *string2);
-int __cdecl _wcsnicmp(const wchar_t *string1, const wchar_t *string2, size_t count);
-int __cdecl _stricmp(const char *string1, const char *string2);
-int __cdecl _strnicmp(const char *string1, const char *string2, size_t count);
+VSSSIM_API int __cdecl _wcsicmp(const wchar_t *string1, const wchar_t *string2);
+VSSSIM_API int __cdecl _wcsnicmp(const wchar_t *string1, const wchar_t *string2, size_t count);
+VSSSIM_API int __cdecl _stricmp(const char *string1, const char *string2);
+VSSSIM_API int __cdecl _strnicmp(const char *string1, const char *string2, size_t count);
 }
 
 #ifdef UNICODE
@@ -286,37 +286,37 @@ typedef DWORD LCID;
 #define LOCALE_SYSTEM_DEFAULT 0x0800
 
 extern "C" {
-HANDLE WINAPI CreateFileW(LPCWSTR lpFileName, DWORD dwDesiredAccess, DWORD dwShareMode,
+VSSSIM_API HANDLE WINAPI CreateFileW(LPCWSTR lpFileName, DWORD dwDesiredAccess, DWORD dwShareMode,
                           LPSECURITY_ATTRIBUTES lpSecurityAttributes, DWORD dwCreationDisposition,
                           DWORD dwFlagsAndAttributes, HANDLE hTemplateFile);
-BOOL WINAPI ReadFile(HANDLE hFile, LPVOID lpBuffer, DWORD nNumberOfBytesToRead, LPDWORD lpNumberOfBytesRead,
+VSSSIM_API BOOL WINAPI ReadFile(HANDLE hFile, LPVOID lpBuffer, DWORD nNumberOfBytesToRead, LPDWORD lpNumberOfBytesRead,
                      LPOVERLAPPED lpOverlapped);
-BOOL WINAPI WriteFile(HANDLE hFile, LPCVOID lpBuffer, DWORD nNumberOfBytesToWrite, LPDWORD lpNumberOfBytesWritten,
+VSSSIM_API BOOL WINAPI WriteFile(HANDLE hFile, LPCVOID lpBuffer, DWORD nNumberOfBytesToWrite, LPDWORD lpNumberOfBytesWritten,
                       LPOVERLAPPED lpOverlapped);
-DWORD WINAPI GetFileSize(HANDLE hFile, LPDWORD lpFileSizeHigh);
-DWORD WINAPI GetFileAttributesW(LPCWSTR lpFileName);
-HANDLE WINAPI FindFirstFileW(LPCWSTR lpFileName, LPWIN32_FIND_DATAW lpFindFileData);
-BOOL WINAPI FindNextFileW(HANDLE hFindFile, LPWIN32_FIND_DATAW lpFindFileData);
-BOOL WINAPI FindClose(HANDLE hFindFile);
+VSSSIM_API DWORD WINAPI GetFileSize(HANDLE hFile, LPDWORD lpFileSizeHigh);
+VSSSIM_API DWORD WINAPI GetFileAttributesW(LPCWSTR lpFileName);
+VSSSIM_API HANDLE WINAPI FindFirstFileW(LPCWSTR lpFileName, LPWIN32_FIND_DATAW lpFindFileData);
+VSSSIM_API BOOL WINAPI FindNextFileW(HANDLE hFindFile, LPWIN32_FIND_DATAW lpFindFileData);
+VSSSIM_API BOOL WINAPI FindClose(HANDLE hFindFile);
 
-BOOL WINAPI CreateProcessW(LPCWSTR lpApplicationName, LPWSTR lpCommandLine, LPSECURITY_ATTRIBUTES lpProcessAttributes,
+VSSSIM_API BOOL WINAPI CreateProcessW(LPCWSTR lpApplicationName, LPWSTR lpCommandLine, LPSECURITY_ATTRIBUTES lpProcessAttributes,
                            LPSECURITY_ATTRIBUTES lpThreadAttributes, BOOL bInheritHandles, DWORD dwCreationFlags,
                            LPVOID lpEnvironment, LPCWSTR lpCurrentDirectory, LPSTARTUPINFOW lpStartupInfo,
                            LPPROCESS_INFORMATION lpProcessInformation);
-DWORD WINAPI WaitForSingleObject(HANDLE hHandle, DWORD dwMilliseconds);
-BOOL WINAPI GetExitCodeProcess(HANDLE hProcess, LPDWORD lpExitCode);
+VSSSIM_API DWORD WINAPI WaitForSingleObject(HANDLE hHandle, DWORD dwMilliseconds);
+VSSSIM_API BOOL WINAPI GetExitCodeProcess(HANDLE hProcess, LPDWORD lpExitCode);
 
-BOOL WINAPI HeapSetInformation(HANDLE HeapHandle, HEAP_INFORMATION_CLASS HeapInformationClass, PVOID HeapInformation,
+VSSSIM_API BOOL WINAPI HeapSetInformation(HANDLE HeapHandle, HEAP_INFORMATION_CLASS HeapInformationClass, PVOID HeapInformation,
                                SIZE_T HeapInformationLength);
-LPWSTR WINAPI GetCommandLineW(void);
-DWORD WINAPI ExpandEnvironmentStringsW(LPCWSTR lpSrc, LPWSTR lpDst, DWORD nSize);
+VSSSIM_API LPWSTR WINAPI GetCommandLineW(void);
+VSSSIM_API DWORD WINAPI ExpandEnvironmentStringsW(LPCWSTR lpSrc, LPWSTR lpDst, DWORD nSize);
 
-BOOL WINAPI FileTimeToLocalFileTime(const FILETIME *lpFileTime, LPFILETIME lpLocalFileTime);
-BOOL WINAPI FileTimeToSystemTime(const FILETIME *lpFileTime, LPSYSTEMTIME lpSystemTime);
-LCID WINAPI GetThreadLocale(void);
-int WINAPI GetDateFormatW(LCID Locale, DWORD dwFlags, const SYSTEMTIME *lpDate, LPCWSTR lpFormat, LPWSTR lpDateStr,
+VSSSIM_API BOOL WINAPI FileTimeToLocalFileTime(const FILETIME *lpFileTime, LPFILETIME lpLocalFileTime);
+VSSSIM_API BOOL WINAPI FileTimeToSystemTime(const FILETIME *lpFileTime, LPSYSTEMTIME lpSystemTime);
+VSSSIM_API LCID WINAPI GetThreadLocale(void);
+VSSSIM_API int WINAPI GetDateFormatW(LCID Locale, DWORD dwFlags, const SYSTEMTIME *lpDate, LPCWSTR lpFormat, LPWSTR lpDateStr,
                           int cchDate);
-int WINAPI GetTimeFormatW(LCID Locale, DWORD dwFlags, const SYSTEMTIME *lpTime, LPCWSTR lpFormat, LPWSTR lpTimeStr,
+VSSSIM_API int WINAPI GetTimeFormatW(LCID Locale, DWORD dwFlags, const SYSTEMTIME *lpTime, LPCWSTR lpFormat, LPWSTR lpTimeStr,
                           int cchTime);
 }
 

@@ -16,6 +16,8 @@
 #include <cstddef>
 #include <cstdint>
 
+#include <vsssim/export.h>
+
 typedef int32_t HRESULT;
 typedef int32_t SCODE;
 typedef int32_t LONG;
@@ -727,31 +729,31 @@ typedef struct tagSOLE_AUTHENTICATION_SERVICE {
 } SOLE_AUTHENTICATION_SERVICE, *PSOLE_AUTHENTICATION_SERVICE;
 
 extern "C" {
-BSTR STDAPICALLTYPE SysAllocString(const OLECHAR *psz);
-BSTR STDAPICALLTYPE SysAllocStringLen(const OLECHAR *strIn, UINT ui);
-BSTR STDAPICALLTYPE SysAllocStringByteLen(LPCSTR psz, UINT len);
-void STDAPICALLTYPE SysFreeString(BSTR bstrString);
-UINT STDAPICALLTYPE SysStringLen(BSTR pbstr);
-UINT STDAPICALLTYPE SysStringByteLen(BSTR bstr);
-INT STDAPICALLTYPE SysReAllocString(BSTR *pbstr, const OLECHAR *psz);
-INT STDAPICALLTYPE SysReAllocStringLen(BSTR *pbstr, const OLECHAR *psz, unsigned int len);
+VSSSIM_API BSTR STDAPICALLTYPE SysAllocString(const OLECHAR *psz);
+VSSSIM_API BSTR STDAPICALLTYPE SysAllocStringLen(const OLECHAR *strIn, UINT ui);
+VSSSIM_API BSTR STDAPICALLTYPE SysAllocStringByteLen(LPCSTR psz, UINT len);
+VSSSIM_API void STDAPICALLTYPE SysFreeString(BSTR bstrString);
+VSSSIM_API UINT STDAPICALLTYPE SysStringLen(BSTR pbstr);
+VSSSIM_API UINT STDAPICALLTYPE SysStringByteLen(BSTR bstr);
+VSSSIM_API INT STDAPICALLTYPE SysReAllocString(BSTR *pbstr, const OLECHAR *psz);
+VSSSIM_API INT STDAPICALLTYPE SysReAllocStringLen(BSTR *pbstr, const OLECHAR *psz, unsigned int len);
 
-HRESULT STDAPICALLTYPE CoInitialize(LPVOID pvReserved);
-HRESULT STDAPICALLTYPE CoInitializeEx(LPVOID pvReserved, DWORD dwCoInit);
-void STDAPICALLTYPE CoUninitialize(void);
-HRESULT STDAPICALLTYPE CoInitializeSecurity(PSECURITY_DESCRIPTOR pSecDesc, LONG cAuthSvc,
+VSSSIM_API HRESULT STDAPICALLTYPE CoInitialize(LPVOID pvReserved);
+VSSSIM_API HRESULT STDAPICALLTYPE CoInitializeEx(LPVOID pvReserved, DWORD dwCoInit);
+VSSSIM_API void STDAPICALLTYPE CoUninitialize(void);
+VSSSIM_API HRESULT STDAPICALLTYPE CoInitializeSecurity(PSECURITY_DESCRIPTOR pSecDesc, LONG cAuthSvc,
                                             SOLE_AUTHENTICATION_SERVICE *asAuthSvc, void *pReserved1,
                                             DWORD dwAuthnLevel, DWORD dwImpLevel, void *pAuthList,
                                             DWORD dwCapabilities, void *pReserved3);
-LPVOID STDAPICALLTYPE CoTaskMemAlloc(SIZE_T cb);
-void STDAPICALLTYPE CoTaskMemFree(LPVOID pv);
-int STDAPICALLTYPE StringFromGUID2(REFGUID rguid, LPOLESTR lpsz, int cchMax);
-HRESULT STDAPICALLTYPE CLSIDFromString(LPCOLESTR lpsz, LPCLSID pclsid);
-HRESULT STDAPICALLTYPE IIDFromString(LPCOLESTR lpsz, LPIID lpiid);
+VSSSIM_API LPVOID STDAPICALLTYPE CoTaskMemAlloc(SIZE_T cb);
+VSSSIM_API void STDAPICALLTYPE CoTaskMemFree(LPVOID pv);
+VSSSIM_API int STDAPICALLTYPE StringFromGUID2(REFGUID rguid, LPOLESTR lpsz, int cchMax);
+VSSSIM_API HRESULT STDAPICALLTYPE CLSIDFromString(LPCOLESTR lpsz, LPCLSID pclsid);
+VSSSIM_API HRESULT STDAPICALLTYPE IIDFromString(LPCOLESTR lpsz, LPIID lpiid);
 
-void WINAPI Sleep(DWORD dwMilliseconds);
-DWORD WINAPI GetTickCount(void);
-ULONGLONG WINAPI GetTickCount64(void);
+VSSSIM_API void WINAPI Sleep(DWORD dwMilliseconds);
+VSSSIM_API DWORD WINAPI GetTickCount(void);
+VSSSIM_API ULONGLONG WINAPI GetTickCount64(void);
 }
 
 // Simulator: a program may define wmain instead of main, as on Windows; libvsssim's main converts
@@ -762,7 +764,7 @@ extern "C" int wmain(int argc, wchar_t **argv);
 // Simulator: MSVC's __FUNCTION__ is a string literal, so L ## __FUNCTION__ (the usual __WFUNCTION__
 // macro) gives a wide one; in GCC it is a variable and the paste gives the identifier L__FUNCTION__,
 // defined here as the function's name widened (once per function, kept for the program's life).
-extern "C" const wchar_t *vsssim_widen_literal(const char *text);
+extern "C" VSSSIM_API const wchar_t *vsssim_widen_literal(const char *text);
 #ifndef L__FUNCTION__
 #define L__FUNCTION__ (::vsssim_widen_literal(__FUNCTION__))
 #endif

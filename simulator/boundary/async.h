@@ -1,4 +1,4 @@
-// IVssAsync over one of a session's asynchronous operations (behavior.md §14). The operation belongs
+// IVssAsync over one of a session's asynchronous operations (docs/behaviour.md §14). The operation belongs
 // to the session: releasing this object does not stop it, and it keeps the session alive.
 #pragma once
 #include "private.h"

@@ -1,3 +1,4 @@
+#include "core/names.h"
 #include "boundary/backup_components.h"
 
 #include <algorithm>
@@ -18,6 +19,7 @@
 #include "boundary/bstr.h"
 #include "boundary/component.h"
 #include "boundary/metadata.h"
+#include "core/alloc_failure.h"
 #include "service/machine.h"
 #include "service/service.h"
 #include "service/shadow_attributes.h"
@@ -46,6 +48,8 @@ bool startsWithNoCase(std::wstring_view text, std::wstring_view prefix)
 /// A VSS_PWSZ the caller frees with CoTaskMemFree (or VssFreeSnapshotProperties), as Windows allocates them.
 VSS_PWSZ coTaskString(std::wstring_view text) noexcept
 {
+    if (allocationFails())   // an allocation point: every caller answers a NULL with E_OUTOFMEMORY
+        return nullptr;
     auto *p = static_cast<VSS_PWSZ>(CoTaskMemAlloc((text.size() + 1) * sizeof(WCHAR)));
     if (!p)
         return nullptr;
@@ -252,7 +256,7 @@ HRESULT BackupComponents::QueryInterface(REFIID riid, void **ppvObject) noexcept
 {
     if (!ppvObject)
         return E_POINTER;
-    // The levels the simulated Windows version has (api-surface.md §7): Ex4 from Windows 8 / Server 2012.
+    // The levels the simulated Windows version has (docs/api.md §7): Ex4 from Windows 8 / Server 2012.
     const int level = session_->service().settings().os->backupComponentsLevel;
     if (riid == IID_IUnknown || riid == IID_IVssBackupComponents || riid == IID_IVssBackupComponentsEx ||
         riid == IID_IVssBackupComponentsEx2 || riid == IID_IVssBackupComponentsEx3 ||
@@ -283,7 +287,7 @@ HRESULT BackupComponents::startOperation(const char *method, IVssAsync **out,
 
 HRESULT BackupComponents::writerOverride(const VSS_ID &instanceId) const
 {
-    // A writer that did not answer, or had no slot, speaks for all its components (behavior.md §6.3).
+    // A writer that did not answer, or had no slot, speaks for all its components (docs/behaviour.md §6.3).
     if (const auto &held = session_->heldStatus())
         for (const StatusEntry &e : *held)
             if (e.instanceId == instanceId &&
@@ -322,14 +326,20 @@ HRESULT BackupComponents::SetContext(LONG lContext) noexcept
 HRESULT BackupComponents::SetBackupState(SdkBool bSelectComponents, SdkBool bBackupBootableSystemState,
                                          VSS_BACKUP_TYPE backupType, SdkBool bPartialFileSupport) noexcept
 {
-    return locked("IVssBackupComponents::SetBackupState", [&] {
+    return locked("IVssBackupComponents::SetBackupState", [&]() -> HRESULT {
+        if (!isEnumValue(backupType, EnumKind::BackupType))
+            return E_INVALIDARG;
         return session_->setBackupState(bSelectComponents, bBackupBootableSystemState, backupType, bPartialFileSupport).hr();
     });
 }
 
 HRESULT BackupComponents::SetRestoreState(VSS_RESTORE_TYPE restoreType) noexcept
 {
-    return locked("IVssBackupComponents::SetRestoreState", [&] { return session_->setRestoreState(restoreType).hr(); });
+    return locked("IVssBackupComponents::SetRestoreState", [&]() -> HRESULT {
+        if (!isEnumValue(restoreType, EnumKind::RestoreType))
+            return E_INVALIDARG;
+        return session_->setRestoreState(restoreType).hr();
+    });
 }
 
 HRESULT BackupComponents::DisableWriterClasses(const VSS_ID *rgWriterClassId, UINT cClassId) noexcept
@@ -471,7 +481,7 @@ HRESULT BackupComponents::AddComponent(VSS_ID instanceId, VSS_ID writerId, VSS_C
                                        LPCWSTR wszLogicalPath, LPCWSTR wszComponentName) noexcept
 {
     return locked("IVssBackupComponents::AddComponent", [&]() -> HRESULT {
-        if (!wszComponentName)
+        if (!wszComponentName || !isEnumValue(ct, EnumKind::ComponentType))
             return E_INVALIDARG;
         return session_->addComponent(instanceId, writerId, ct, orEmpty(wszLogicalPath), wszComponentName).hr();
     });
@@ -481,7 +491,7 @@ HRESULT BackupComponents::SetBackupSucceeded(VSS_ID instanceId, VSS_ID writerId,
                                              LPCWSTR wszLogicalPath, LPCWSTR wszComponentName, SdkBool bSucceded) noexcept
 {
     return locked("IVssBackupComponents::SetBackupSucceeded", [&]() -> HRESULT {
-        if (!wszComponentName)
+        if (!wszComponentName || !isEnumValue(ct, EnumKind::ComponentType))
             return E_INVALIDARG;
         return session_->setBackupSucceeded(instanceId, writerId, ct, orEmpty(wszLogicalPath), wszComponentName, bSucceded).hr();
     });
@@ -491,7 +501,7 @@ HRESULT BackupComponents::SetBackupOptions(VSS_ID writerId, VSS_COMPONENT_TYPE c
                                            LPCWSTR wszComponentName, LPCWSTR wszBackupOptions) noexcept
 {
     return locked("IVssBackupComponents::SetBackupOptions", [&]() -> HRESULT {
-        if (!wszComponentName || !wszBackupOptions)
+        if (!wszComponentName || !wszBackupOptions || !isEnumValue(ct, EnumKind::ComponentType))
             return E_INVALIDARG;
         auto c = session_->backupComponent(writerId, ct, orEmpty(wszLogicalPath), wszComponentName);
         if (!c)
@@ -505,7 +515,7 @@ HRESULT BackupComponents::SetPreviousBackupStamp(VSS_ID writerId, VSS_COMPONENT_
                                                  LPCWSTR wszComponentName, LPCWSTR wszPreviousBackupStamp) noexcept
 {
     return locked("IVssBackupComponents::SetPreviousBackupStamp", [&]() -> HRESULT {
-        if (!wszComponentName || !wszPreviousBackupStamp)
+        if (!wszComponentName || !wszPreviousBackupStamp || !isEnumValue(ct, EnumKind::ComponentType))
             return E_INVALIDARG;
         auto c = session_->backupComponent(writerId, ct, orEmpty(wszLogicalPath), wszComponentName);
         if (!c)
@@ -532,17 +542,17 @@ HRESULT BackupComponents::SaveAsXML(BSTR *pbstrXML) noexcept
 }
 
 // ---------------------------------------------------------------------------------------------
-// Restore selection (behavior.md §3 step 7)
+// Restore selection (docs/behaviour.md §3 step 7)
 
 template <class Apply>
 HRESULT BackupComponents::updateRestoreComponent(const char *method, bool argumentsValid, const VSS_ID &writerId,
-                                                 VSS_COMPONENT_TYPE ct, LPCWSTR wszLogicalPath,
+                                                 const VSS_COMPONENT_TYPE &ct, LPCWSTR wszLogicalPath,
                                                  LPCWSTR wszComponentName, const VSS_ID *instanceId,
                                                  Apply &&apply) noexcept
 {
     // The restore setters differ only in what they store: one lookup, one set of checks.
     return locked(method, [&]() -> HRESULT {
-        if (!argumentsValid || !wszComponentName)
+        if (!argumentsValid || !wszComponentName || !isEnumValue(ct, EnumKind::ComponentType))
             return E_INVALIDARG;
         auto c = session_->restoreSelection(writerId, ct, orEmpty(wszLogicalPath), wszComponentName, instanceId,
                                              Session::RestoreEdit::Selection);
@@ -630,7 +640,8 @@ HRESULT BackupComponents::AddAlternativeLocationMapping(VSS_ID writerId, VSS_COM
                                                         LPCWSTR wszDestination) noexcept
 {
     return locked("IVssBackupComponents::AddAlternativeLocationMapping", [&]() -> HRESULT {
-        if (!wszComponentName || !wszPath || !wszFilespec || !wszDestination)
+        if (!wszComponentName || !wszPath || !wszFilespec || !wszDestination ||
+            !isEnumValue(componentType, EnumKind::ComponentType))
             return E_INVALIDARG;
         auto c = session_->restoreSelection(writerId, componentType, orEmpty(wszLogicalPath), wszComponentName, nullptr,
                                             Session::RestoreEdit::Mapping);
@@ -662,7 +673,7 @@ HRESULT BackupComponents::SetRollForward(VSS_ID writerId, VSS_COMPONENT_TYPE ct,
 {
     // A partial roll-forward needs the point it stops at; the other types ignore it.
     return updateRestoreComponent("IVssBackupComponentsEx2::SetRollForward",
-                                  rollType >= VSS_RF_NONE && rollType <= VSS_RF_PARTIAL &&
+                                  isEnumValue(rollType, EnumKind::RollForwardType) && rollType != VSS_RF_UNDEFINED &&
                                       (rollType != VSS_RF_PARTIAL || wszRollForwardPoint),
                                   writerId, ct, wszLogicalPath, wszComponentName, nullptr,
                                   [&](ComponentRecord &c) {
@@ -685,7 +696,8 @@ HRESULT BackupComponents::SetFileRestoreStatus(VSS_ID writerId, VSS_COMPONENT_TY
                                                LPCWSTR wszComponentName, VSS_FILE_RESTORE_STATUS status) noexcept
 {
     return locked("IVssBackupComponents::SetFileRestoreStatus", [&]() -> HRESULT {
-        if (!wszComponentName || status < VSS_RS_NONE || status > VSS_RS_FAILED)
+        if (!wszComponentName || !isEnumValue(ct, EnumKind::ComponentType) ||
+            !isEnumValue(status, EnumKind::FileRestoreStatus) || status == VSS_RS_UNDEFINED)
             return E_INVALIDARG;
         auto c = session_->restoreComponent(writerId, orEmpty(wszLogicalPath), wszComponentName, nullptr);
         if (!c)
@@ -730,7 +742,7 @@ HRESULT BackupComponents::PostRestore(IVssAsync **ppAsync) noexcept
 }
 
 // ---------------------------------------------------------------------------------------------
-// Status (behavior.md §13)
+// Status (docs/behaviour.md §13)
 
 HRESULT BackupComponents::GatherWriterStatus(IVssAsync **pAsync) noexcept
 {
@@ -867,7 +879,7 @@ HRESULT BackupComponents::DeleteSnapshots(VSS_ID SourceObjectId, VSS_OBJECT_TYPE
                                           LONG *plDeletedSnapshots, VSS_ID *pNondeletedSnapshotID) noexcept
 {
     return locked("IVssBackupComponents::DeleteSnapshots", [&]() -> HRESULT {
-        if (!plDeletedSnapshots || !pNondeletedSnapshotID)
+        if (!plDeletedSnapshots || !pNondeletedSnapshotID || !isEnumValue(eSourceObjectType, EnumKind::ObjectType))
             return E_INVALIDARG;
         auto r = session_->deleteSnapshots(SourceObjectId, eSourceObjectType, bForceDelete != FALSE);
         if (!r) {
@@ -887,9 +899,10 @@ HRESULT BackupComponents::Query(VSS_ID QueriedObjectId, VSS_OBJECT_TYPE eQueried
                                 VSS_OBJECT_TYPE eReturnedObjectsType, IVssEnumObject **ppEnum) noexcept
 {
     return locked("IVssBackupComponents::Query", [&]() -> HRESULT {
-        if (!ppEnum)
+        if (!ppEnum || !isEnumValue(eQueriedObjectType, EnumKind::ObjectType) ||
+            !isEnumValue(eReturnedObjectsType, EnumKind::ObjectType))
             return E_INVALIDARG;
-        // api-surface §8: only the "all shadow copies" query is in scope.
+        // docs/api.md §8: only the "all shadow copies" query is in scope.
         if (QueriedObjectId != GUID_NULL || eQueriedObjectType != VSS_OBJECT_NONE ||
             eReturnedObjectsType != VSS_OBJECT_SNAPSHOT)
             return notImplemented("IVssBackupComponents::Query (other than all shadow copies)");
@@ -981,7 +994,7 @@ HRESULT BackupComponents::GetRootAndLogicalPrefixPaths(VSS_PWSZ pwszFilePath, VS
 }
 
 // ---------------------------------------------------------------------------------------------
-// Outside the simulator's scope (api-surface §8, R19)
+// Outside the simulator's scope (docs/api.md §8, R19)
 
 HRESULT BackupComponents::SetRangesFilePath(VSS_ID, VSS_COMPONENT_TYPE, LPCWSTR, LPCWSTR, UINT, LPCWSTR) noexcept
 {
@@ -1046,7 +1059,7 @@ HRESULT BackupComponents::RecoverSet(DWORD, IVssAsync **) noexcept
 } // namespace vsssim
 
 // ---------------------------------------------------------------------------------------------
-// Free functions (api-surface §6)
+// Free functions (docs/api.md §6)
 
 namespace {
 

@@ -157,7 +157,7 @@ private:
     HRESULT writerOverride(const VSS_ID &instanceId) const;
     template <class Apply>
     HRESULT updateRestoreComponent(const char *method, bool argumentsValid, const VSS_ID &writerId,
-                                   VSS_COMPONENT_TYPE ct, LPCWSTR wszLogicalPath, LPCWSTR wszComponentName,
+                                   const VSS_COMPONENT_TYPE &ct, LPCWSTR wszLogicalPath, LPCWSTR wszComponentName,
                                    const VSS_ID *instanceId, Apply &&apply) noexcept;
     HRESULT statusEntry(const char *method, UINT iWriter, VSS_ID *pidInstance, VSS_ID *pidWriter, BSTR *pbstrWriter,
                         VSS_WRITER_STATE *pnStatus, HRESULT *phrFailure, HRESULT *phrApplication,

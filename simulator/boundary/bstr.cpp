@@ -18,6 +18,8 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include "core/alloc_failure.h"
+
 namespace vsssim {
 
 namespace {
@@ -277,14 +279,22 @@ INT reallocChars(BSTR *pbstr, const OLECHAR *psz, std::size_t len, const char *o
 
 } // namespace
 
+// The simulator's own BSTRs are allocation points (SysAllocString, the requester's, is not): each caller
+// already answers a NULL with E_OUTOFMEMORY, where Windows can.
 BSTR allocBstr(std::wstring_view text, const char *origin) noexcept
 {
+    if (allocationFails())
+        return nullptr;
     return allocChars(text.data(), text.size(), origin);
 }
 
 BSTR allocBstrOrNull(const wchar_t *textOrNull, const char *origin) noexcept
 {
-    return textOrNull ? allocChars(textOrNull, std::wcslen(textOrNull), origin) : nullptr;
+    if (!textOrNull)
+        return nullptr;
+    if (allocationFails())
+        return nullptr;
+    return allocChars(textOrNull, std::wcslen(textOrNull), origin);
 }
 
 std::size_t liveBstrCount() noexcept

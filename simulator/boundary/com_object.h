@@ -4,6 +4,7 @@
 #include "private.h"
 
 #include <atomic>
+#include <cstddef>
 #include <new>
 #include <stdexcept>
 
@@ -44,10 +45,22 @@ public:
     }
     ULONG refs() const noexcept { return refs_; }
 
+    /// Simulator: the memory of a released object is not given back at once but kept poisoned (see
+    /// com_object.cpp), so a Release or any call after the count reached 0 is reported as mistake M19
+    /// instead of being a use-after-free in the program under test.
+    static void *operator new(std::size_t size);   // pairs with the delete below
+    static void operator delete(void *block, std::size_t size) noexcept;
+
 private:
     std::atomic<ULONG> refs_{1};
     ComKind kind_;
 };
+
+/// Bytes of released objects kept poisoned; past it the oldest is really freed, so a long-running
+/// process does not grow without bound.
+inline constexpr std::size_t kPoisonedBytesLimit = 1u << 20;
+/** \brief Bytes held poisoned right now (tests). */
+std::size_t poisonedBytes() noexcept;
 
 /// A simulator bug caught at the boundary: logged, never a VSS result.
 void reportInternalError(const char *method, const char *what) noexcept;

@@ -1,3 +1,4 @@
+#include "core/names.h"
 #include "boundary/component.h"
 
 #include <algorithm>
@@ -24,7 +25,7 @@ std::optional<std::wstring> unlessEmpty(const std::wstring &s)
 
 std::wstring orEmpty(LPCWSTR s) { return s ? std::wstring(s) : std::wstring(); }
 
-/// behavior.md §6.1: the six codes IVssComponentEx2::SetFailure accepts.
+/// docs/behaviour.md §6.1: the six codes IVssComponentEx2::SetFailure accepts.
 constexpr HRESULT kComponentFailureCodes[] = {
     S_OK,
     VSS_E_WRITERERROR_INCONSISTENTSNAPSHOT,
@@ -330,7 +331,7 @@ HRESULT Component::GetRestoreMetadata(BSTR *pbstrRestoreMetadata) noexcept
 HRESULT Component::SetRestoreTarget(VSS_RESTORE_TARGET target) noexcept
 {
     // VSS_RT_UNDEFINED "indicates an error on the part of the writer": not a target one can set.
-    const bool ok = target >= VSS_RT_ORIGINAL && target <= VSS_RT_ORIGINAL_LOCATION;
+    const bool ok = isEnumValue(target, EnumKind::RestoreTarget) && target != VSS_RT_UNDEFINED;
     return runInHandler("IVssComponent::SetRestoreTarget", ok, kRestoreHandlers, [&](ComponentRecord &c) {
         c.restoreTarget = target;
         return S_OK;
@@ -578,7 +579,7 @@ HRESULT Component::GetFailure(HRESULT *phr, HRESULT *phrApplication, BSTR *pbstr
     return run(m, ok, [&](ComponentRecord &c) -> HRESULT {
         if (HRESULT injected = session_->service().injectedFault("GetFailure", false); injected != S_OK)
             return injected;
-        // A writer that did not answer, or had no slot, reports nothing of its own (behavior.md §6.3).
+        // A writer that did not answer, or had no slot, reports nothing of its own (docs/behaviour.md §6.3).
         Failure f;
         if (writerOverride_ != S_OK)
             f.hrWriter = writerOverride_;

@@ -1,3 +1,4 @@
+#include "core/names.h"
 #include "boundary/metadata.h"
 
 #include <algorithm>
@@ -463,7 +464,10 @@ private:
 };
 
 #if VSSSIM_WRITER_SIDE
-bool validComponentType(VSS_COMPONENT_TYPE ct) { return ct == VSS_CT_DATABASE || ct == VSS_CT_FILEGROUP; }
+bool validComponentType(const VSS_COMPONENT_TYPE &ct)
+{
+    return isEnumValue(ct, EnumKind::ComponentType) && ct != VSS_CT_UNDEFINED;
+}
 #endif
 
 } // namespace
@@ -595,8 +599,7 @@ HRESULT MetadataBuilder::AddFilesToFileGroup(LPCWSTR wszLogicalPath, LPCWSTR wsz
 HRESULT MetadataBuilder::SetRestoreMethod(VSS_RESTOREMETHOD_ENUM method, LPCWSTR wszService, LPCWSTR wszUserProcedure,
                                           VSS_WRITERRESTORE_ENUM writerRestore, SdkBool bRebootRequired) noexcept
 {
-    const bool ok = method >= VSS_RME_UNDEFINED && method <= VSS_RME_RESTORE_STOP_START &&
-                    writerRestore >= VSS_WRE_UNDEFINED && writerRestore <= VSS_WRE_ALWAYS;
+    const bool ok = isEnumValue(method, EnumKind::RestoreMethod) && isEnumValue(writerRestore, EnumKind::WriterRestore);
     return run("IVssCreateWriterMetadata::SetRestoreMethod", ok, [&] {
         metadata_.restoreMethod = RestoreMethod{method, orEmpty(wszService), orEmpty(wszUserProcedure), writerRestore,
                                                 bRebootRequired};

@@ -25,7 +25,7 @@ extern "C" void Sleep(DWORD dwMilliseconds)
     using namespace vsssim;
     const auto d = std::chrono::milliseconds(dwMilliseconds);
     if (EventCall *call = currentEventCall()) {
-        call->took += d;
+        call->took = saturatingAdd(call->took, d);
         return;
     }
     if (currentThreadAttached()) {
@@ -43,7 +43,7 @@ extern "C" ULONGLONG GetTickCount64(void)
 {
     using namespace vsssim;
     if (EventCall *call = currentEventCall(); call && call->session)
-        return virtualMilliseconds(call->session->service().now() + call->took);
+        return virtualMilliseconds(saturatingAdd(call->session->service().now(), call->took));
     if (currentThreadAttached()) {
         auto service = Service::current();
         if (service->isVirtual())

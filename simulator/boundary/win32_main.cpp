@@ -36,7 +36,8 @@ std::wstring widen(const char *s)
 
 } // namespace
 
-extern "C" __attribute__((weak)) int main(int argc, char **argv)
+// Exported: the program that defines only wmain takes this main from the shared library.
+extern "C" VSSSIM_API __attribute__((weak)) int main(int argc, char **argv)
 {
     if (!wmain) {
         std::fputs("vsssim: this program defines neither main nor wmain\n", stderr);

@@ -44,7 +44,7 @@ std::string narrow(const wchar_t *w)
     return s;
 }
 
-/// Events during which GetCurrentSnapshotSetId names the set being made (behavior.md §4).
+/// Events during which GetCurrentSnapshotSetId names the set being made (docs/behaviour.md §4).
 bool snapshotEvent(Input e)
 {
     return e == Input::PrepareForSnapshot || e == Input::Freeze || e == Input::Thaw || e == Input::PostSnapshot ||
@@ -81,7 +81,8 @@ public:
             attachCurrentThread();
             if (!wszWriterName)
                 return E_INVALIDARG;
-            if (ut < VSS_UT_UNDEFINED || ut > VSS_UT_OTHER || st < VSS_ST_UNDEFINED || st > VSS_ST_OTHER)
+            if (!isEnumValue(ut, EnumKind::UsageType) || !isEnumValue(st, EnumKind::SourceType) ||
+                !isEnumValue(nLevel, EnumKind::ApplicationLevel))
                 return E_INVALIDARG;
             service_ = Service::current();
             auto lock = service_->lock();

@@ -1,7 +1,14 @@
 #include "core/guid.h"
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
+#include <iterator>
+#include <stdexcept>
+
+#include <boost/uuid/string_generator.hpp>
+#include <boost/uuid/uuid.hpp>
+#include <boost/uuid/uuid_io.hpp>
 
 namespace vsssim {
 
@@ -10,40 +17,44 @@ namespace {
 // Positions of the hyphens in the unbraced 36-character form.
 constexpr std::array<std::size_t, 4> kHyphens{8, 13, 18, 23};
 
-template <class Char>
-void writeGuidChars(const GUID &guid, Char *out, GuidCase letters) noexcept
+// The one place the two layouts meet: Windows keeps Data1-Data3 as native integers (printed as
+// numbers), a Boost uuid is the 16 bytes in text order.
+boost::uuids::uuid toUuid(const GUID &guid) noexcept
 {
-    const char *digits = letters == GuidCase::Upper ? "0123456789ABCDEF" : "0123456789abcdef";
-    std::size_t pos = 0;
-    auto put = [&](std::uint64_t value, int hexDigits) {
-        for (int shift = (hexDigits - 1) * 4; shift >= 0; shift -= 4)
-            out[pos++] = static_cast<Char>(digits[(value >> shift) & 0xF]);
-    };
-    out[pos++] = static_cast<Char>('{');
-    put(guid.Data1, 8);
-    out[pos++] = static_cast<Char>('-');
-    put(guid.Data2, 4);
-    out[pos++] = static_cast<Char>('-');
-    put(guid.Data3, 4);
-    out[pos++] = static_cast<Char>('-');
-    put(guid.Data4[0], 2);
-    put(guid.Data4[1], 2);
-    out[pos++] = static_cast<Char>('-');
-    for (int i = 2; i < 8; ++i)
-        put(guid.Data4[i], 2);
-    out[pos++] = static_cast<Char>('}');
+    boost::uuids::uuid u{};
+    for (int i = 0; i < 4; ++i)
+        u.data[i] = static_cast<std::uint8_t>(guid.Data1 >> (24 - 8 * i));
+    u.data[4] = static_cast<std::uint8_t>(guid.Data2 >> 8);
+    u.data[5] = static_cast<std::uint8_t>(guid.Data2);
+    u.data[6] = static_cast<std::uint8_t>(guid.Data3 >> 8);
+    u.data[7] = static_cast<std::uint8_t>(guid.Data3);
+    std::copy(std::begin(guid.Data4), std::end(guid.Data4), u.data + 8);
+    return u;
+}
+
+GUID fromUuid(const boost::uuids::uuid &u) noexcept
+{
+    GUID guid{};
+    for (int i = 0; i < 4; ++i)
+        guid.Data1 = (guid.Data1 << 8) | u.data[i];
+    guid.Data2 = static_cast<decltype(guid.Data2)>((u.data[4] << 8) | u.data[5]);
+    guid.Data3 = static_cast<decltype(guid.Data3)>((u.data[6] << 8) | u.data[7]);
+    std::copy(u.data + 8, u.data + 16, std::begin(guid.Data4));
+    return guid;
 }
 
 template <class Char>
-int hexValue(Char c) noexcept
+void writeGuidChars(const GUID &guid, Char *out, GuidCase letters) noexcept
 {
-    if (c >= '0' && c <= '9')
-        return static_cast<int>(c - '0');
-    if (c >= 'a' && c <= 'f')
-        return static_cast<int>(c - 'a') + 10;
-    if (c >= 'A' && c <= 'F')
-        return static_cast<int>(c - 'A') + 10;
-    return -1;
+    char text[kGuidTextLength - 2];
+    boost::uuids::to_chars(toUuid(guid), text);
+    out[0] = static_cast<Char>('{');
+    for (std::size_t i = 0; i < sizeof text; ++i) {
+        const char c = letters == GuidCase::Upper && text[i] >= 'a' && text[i] <= 'f' ? static_cast<char>(text[i] - 'a' + 'A')
+                                                                                        : text[i];
+        out[i + 1] = static_cast<Char>(c);
+    }
+    out[kGuidTextLength - 1] = static_cast<Char>('}');
 }
 
 template <class Char>
@@ -56,36 +67,15 @@ std::optional<GUID> parseGuidChars(std::basic_string_view<Char> text) noexcept
     }
     if (text.size() != kGuidTextLength - 2)
         return std::nullopt;
-
-    // 32 nibbles in text order; Data4 bytes follow the text order, which is their array order.
-    std::array<std::uint8_t, 32> nibbles{};
-    std::size_t n = 0;
-    for (std::size_t i = 0; i < text.size(); ++i) {
-        const bool hyphenHere = i == kHyphens[0] || i == kHyphens[1] || i == kHyphens[2] || i == kHyphens[3];
-        if (hyphenHere) {
-            if (text[i] != '-')
-                return std::nullopt;
-            continue;
-        }
-        const int v = hexValue(text[i]);
-        if (v < 0)
+    // Boost also reads 32 digits with no hyphen at all; the forms VSS tools print have all four.
+    for (std::size_t pos : kHyphens)
+        if (text[pos] != '-')
             return std::nullopt;
-        nibbles[n++] = static_cast<std::uint8_t>(v);
+    try {
+        return fromUuid(boost::uuids::string_generator{}(text.begin(), text.end()));
+    } catch (const std::runtime_error &) {   // not a hex digit where one belongs
+        return std::nullopt;
     }
-
-    auto take = [&](std::size_t first, std::size_t count) {
-        std::uint32_t value = 0;
-        for (std::size_t i = first; i < first + count; ++i)
-            value = (value << 4) | nibbles[i];
-        return value;
-    };
-    GUID guid{};
-    guid.Data1 = take(0, 8);
-    guid.Data2 = static_cast<decltype(guid.Data2)>(take(8, 4));
-    guid.Data3 = static_cast<decltype(guid.Data3)>(take(12, 4));
-    for (std::size_t i = 0; i < 8; ++i)
-        guid.Data4[i] = static_cast<std::uint8_t>(take(16 + 2 * i, 2));
-    return guid;
 }
 
 } // namespace

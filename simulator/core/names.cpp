@@ -12,7 +12,7 @@ namespace vsssim {
 namespace {
 
 // The value comes from the header's macro or enumerator, the name from the same token, so the two
-// cannot drift apart; the meaning is the spec's text (api-surface.md §2.1, §3.1, §3.2).
+// cannot drift apart; the meaning is the spec's text (docs/api.md §2, §3.1, §3.2).
 #define ROW(x, meaning) NamedValue{#x, static_cast<std::int32_t>(x), meaning}
 
 constexpr std::array kHresults{
@@ -186,6 +186,25 @@ constexpr std::array kComponentType{
     ROW(VSS_CT_FILEGROUP, "file-group component"),
 };
 
+constexpr std::array kRestoreMethod{
+    ROW(VSS_RME_UNDEFINED, "not set: a writer error"),
+    ROW(VSS_RME_RESTORE_IF_NOT_THERE, "restore only where the files are absent"),
+    ROW(VSS_RME_RESTORE_IF_CAN_REPLACE, "restore if every file can be replaced in place"),
+    ROW(VSS_RME_STOP_RESTORE_START, "stop the writer's service, restore, start it"),
+    ROW(VSS_RME_RESTORE_TO_ALTERNATE_LOCATION, "restore to the alternate location mappings"),
+    ROW(VSS_RME_RESTORE_AT_REBOOT, "replace the files at the next reboot"),
+    ROW(VSS_RME_RESTORE_AT_REBOOT_IF_CANNOT_REPLACE, "in place, else at the next reboot"),
+    ROW(VSS_RME_CUSTOM, "the writer's own documented procedure"),
+    ROW(VSS_RME_RESTORE_STOP_START, "the requester stops and restarts the service"),
+};
+
+constexpr std::array kWriterRestore{
+    ROW(VSS_WRE_UNDEFINED, "not set"),
+    ROW(VSS_WRE_NEVER, "the writer takes no part in a restore"),
+    ROW(VSS_WRE_IF_REPLACE_FAILS, "the writer takes part only if replacing files failed"),
+    ROW(VSS_WRE_ALWAYS, "the writer takes part in every restore (PreRestore, PostRestore)"),
+};
+
 constexpr std::array kApplicationLevel{
     ROW(VSS_APP_UNKNOWN, "not set"),
     ROW(VSS_APP_SYSTEM, "system-level service"),
@@ -202,6 +221,21 @@ constexpr std::array kObjectType{
     ROW(VSS_OBJECT_SNAPSHOT, "one shadow copy"),
     ROW(VSS_OBJECT_PROVIDER, "a provider"),
     ROW(VSS_OBJECT_TYPE_COUNT, "reserved bound"),
+};
+
+constexpr std::array kRestoreTarget{
+    ROW(VSS_RT_UNDEFINED, "not set"),
+    ROW(VSS_RT_ORIGINAL, "restore to the original location"),
+    ROW(VSS_RT_ALTERNATE, "restore through the alternate location mappings"),
+    ROW(VSS_RT_DIRECTED, "directed restore: only the parts of files the requester names"),
+    ROW(VSS_RT_ORIGINAL_LOCATION, "restore to the original location, files the writer names"),
+};
+
+constexpr std::array kRollForwardType{
+    ROW(VSS_RF_UNDEFINED, "not set"),
+    ROW(VSS_RF_NONE, "no roll-forward"),
+    ROW(VSS_RF_ALL, "roll forward through every log"),
+    ROW(VSS_RF_PARTIAL, "roll forward up to a point"),
 };
 
 constexpr std::array kFileRestoreStatus{
@@ -483,12 +517,20 @@ std::span<const NamedValue> enumTable(EnumKind kind) noexcept
         return asSpan(kComponentType);
     case EnumKind::ApplicationLevel:
         return asSpan(kApplicationLevel);
+    case EnumKind::RestoreMethod:
+        return asSpan(kRestoreMethod);
+    case EnumKind::WriterRestore:
+        return asSpan(kWriterRestore);
     case EnumKind::ObjectType:
         return asSpan(kObjectType);
     case EnumKind::FileRestoreStatus:
         return asSpan(kFileRestoreStatus);
     case EnumKind::VolumeSnapshotAttributes:
         return asSpan(kVolumeSnapshotAttributes);
+    case EnumKind::RestoreTarget:
+        return asSpan(kRestoreTarget);
+    case EnumKind::RollForwardType:
+        return asSpan(kRollForwardType);
     }
     return {};
 }

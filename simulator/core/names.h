@@ -5,11 +5,13 @@
 #include "private.h"
 
 #include <cstdint>
+#include <cstring>
 #include <iosfwd>
 #include <optional>
 #include <span>
 #include <string>
 #include <string_view>
+#include <type_traits>
 
 #include <fmt/format.h>
 
@@ -26,7 +28,7 @@ struct NamedValue {
     std::string_view meaning;
 };
 
-/// Every HRESULT of api-surface §3.1 (the 81 VSS codes, by value) then §3.2 (generic COM/Win32).
+/// Every HRESULT of docs/api.md §3.1 (the 81 VSS codes, by value) then §3.2 (generic COM/Win32).
 std::span<const NamedValue> hresultTable() noexcept;
 /// Allocation-free: it runs on every log line that carries an HRESULT.
 std::optional<std::string_view> hresultName(HRESULT hr) noexcept;
@@ -72,6 +74,10 @@ enum class EnumKind {
     ObjectType,
     FileRestoreStatus,
     VolumeSnapshotAttributes,
+    RestoreTarget,
+    RestoreMethod,
+    WriterRestore,
+    RollForwardType,
 };
 
 /// The rows of one enum in the spec's order; values as LONG, so VSS_CTX_ALL reads -1.
@@ -79,6 +85,19 @@ std::span<const NamedValue> enumTable(EnumKind kind) noexcept;
 std::optional<std::int32_t> enumByName(EnumKind kind, std::string_view name) noexcept;
 /// "" when value names no constant of kind.
 std::string_view enumName(EnumKind kind, std::int32_t value) noexcept;
+/// Whether an enum argument of the public API holds one of kind's values. The argument's bytes are read as
+/// its underlying integer, never loaded as the enum: a requester may pass any integer, and loading one
+/// outside the enumeration's range is undefined behaviour (clang's -fsanitize=enum). Take the argument by
+/// reference up to this check, and use it as the enum only after it passed.
+template <class E>
+bool isEnumValue(const E &argument, EnumKind kind) noexcept
+{
+    static_assert(std::is_enum_v<E> && sizeof(E) == sizeof(std::int32_t), "a 32-bit Windows enum");
+    std::int32_t raw = 0;
+    std::memcpy(&raw, &argument, sizeof raw);
+    return !enumName(kind, raw).empty();
+}
+
 /// "" for a value outside the enum.
 std::string_view writerStateName(VSS_WRITER_STATE state) noexcept;
 

@@ -80,24 +80,16 @@ void Scheduler::cancel(TimerId id) noexcept
     Task dropped = remove(id.slot);
 }
 
-void Scheduler::drain()
-{
-    io_.poll();
-    io_.restart();
-}
-
 bool Scheduler::runOne()
 {
-    drain();
     if (heap_.empty())
         return false;
     const std::uint32_t slot = heap_.front();
     const SimTime deadline = slots_[slot].deadline;
     Task task = remove(slot);
-    clock_.advanceTo(deadline, io_);
+    clock_.advanceTo(deadline);
     ++tasksRun_;
     task();
-    drain();  // whatever the real clock's io_context got meanwhile runs before time moves again
     return true;
 }
 
@@ -105,12 +97,11 @@ void Scheduler::runUntil(SimTime limit)
 {
     while (!heap_.empty() && slots_[heap_.front()].deadline <= limit)
         runOne();
-    clock_.advanceTo(limit, io_);
+    clock_.advanceTo(limit);
 }
 
 void Scheduler::clear()
 {
-    drain();
     // Tasks may own sessions that own this scheduler's service: destroy them one by one, outside the heap.
     while (!heap_.empty()) {
         Task task = remove(heap_.back());

@@ -1,5 +1,5 @@
-// One scheduler for the whole simulation, ordered by (deadline, sequence); the real clock waits on
-// Boost.Asio. Asio's own timer heap fires equal deadlines in an order that is not the order they were
+// One scheduler for the whole simulation, ordered by (deadline, sequence); only the real clock waits,
+// on Boost.Asio (core/real_clock.cpp), so no Asio here. Asio's own timer heap fires equal deadlines in an order that is not the order they were
 // armed in; the sequence number keeps same-instant steps in the order they were scheduled, hence
 // deterministic. A timer can be cancelled: its task (and whatever it captured, a session) goes at
 // once, so a timer ends with what it guards instead of lingering until its deadline.
@@ -14,8 +14,6 @@
 #include <type_traits>
 #include <utility>
 #include <vector>
-
-#include <boost/asio/io_context.hpp>
 
 #include "core/clock.h"
 
@@ -113,7 +111,7 @@ public:
     Clock &clock() noexcept { return clock_; }
 
     TimerId at(SimTime deadline, Task task);
-    TimerId after(SimDuration delay, Task task) { return at(now() + delay, std::move(task)); }
+    TimerId after(SimDuration delay, Task task) { return at(saturatingAdd(now(), delay), std::move(task)); }
     /** \brief Drop a task that has not run yet, and what it holds, now; nothing for one that ran. */
     void cancel(TimerId id) noexcept;
 
@@ -153,10 +151,8 @@ private:
     void siftDown(std::size_t i) noexcept;
     /** \brief Take the slot out of the heap and free it; its task is returned, still to run or drop. */
     Task remove(std::uint32_t slot) noexcept;
-    void drain();
 
     Clock &clock_;
-    boost::asio::io_context io_;
     std::vector<Slot> slots_;
     std::vector<std::uint32_t> freeSlots_;
     std::vector<std::uint32_t> heap_;

@@ -25,7 +25,7 @@ enum class TraceKind : std::uint8_t {
     State,     ///< a session record changed state or failure code
     Call,      ///< a requester call and its synchronous HRESULT
     Async,     ///< an asynchronous operation ended
-    Mistake,   ///< a requester mistake detected (field-scenarios.md M1..M17)
+    Mistake,   ///< a requester mistake detected (docs/behaviour.md §19, M1..M17)
     Service,   ///< service log entries (event 12289 slot reclaim, 8194, restarts)
 };
 std::string_view traceKindName(TraceKind) noexcept;

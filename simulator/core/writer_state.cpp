@@ -20,13 +20,13 @@ constexpr OutcomeSet kFailing = outcomes({O::NonFatal, O::Fatal, O::Hang});
 constexpr OutcomeSet kFatal = outcomes({O::Fatal, O::Hang});
 constexpr StateSet kAbortable = states({VSS_WS_STABLE, VSS_WS_WAITING_FOR_FREEZE, VSS_WS_WAITING_FOR_THAW,
                                          VSS_WS_WAITING_FOR_POST_SNAPSHOT});
-// Events a writer in a sticky failed state still receives and runs (behavior.md §8, below the table).
+// Events a writer in a sticky failed state still receives and runs (docs/behaviour.md §8, below the table).
 constexpr InputSet kStickyEvents = inputs({I::PrepareForSnapshot, I::Freeze, I::Thaw, I::PostSnapshot,
                                            I::BackupComplete, I::PostRestore});
 
 constexpr VSS_WRITER_STATE kNone = VSS_WS_UNKNOWN;
 
-// One row per row of behavior.md §8. Pairs no row covers are out of sequence: the service never
+// One row per row of docs/behaviour.md §8. Pairs no row covers are out of sequence: the service never
 // produces them, and the exhaustive test proves that the table rejects them.
 constexpr Row kRows[] = {
     // id    from                                on                            when                       target             to                                   code               abort  delivered

@@ -1,4 +1,4 @@
-// The writer state machine of behavior.md §8: one table, one pure function.
+// The writer state machine of docs/behaviour.md §8: one table, one pure function.
 // No clock, no logger, no allocation, so it can be tested exhaustively and drawn by `vss-sim graph`.
 #pragma once
 #include "private.h"
@@ -34,7 +34,7 @@ inline constexpr int kEventCount = 11;
 std::string_view inputName(Input) noexcept;
 std::optional<Input> inputByName(std::string_view) noexcept;
 
-/// How a handler call ended (behavior.md §5), as the table distinguishes it.
+/// How a handler call ended (docs/behaviour.md §5), as the table distinguishes it.
 enum class Outcome : std::uint8_t {
     Ok,        ///< returned true, no failure set
     NonFatal,  ///< set a failure, returned true
@@ -99,7 +99,7 @@ enum class Code : std::uint8_t {
 };
 
 struct Row {
-    std::string_view id;  ///< the row name of behavior.md §8 (K rows are the sticky rule stated below that table)
+    std::string_view id;  ///< the row name of docs/behaviour.md §8 (K rows are the sticky rule stated below that table)
     StateSet from;
     InputSet on;
     OutcomeSet when;

@@ -210,8 +210,8 @@ std::string formatLifecycleGraph(LifecycleView view)
                                   "  edge [fontname=\"Helvetica\", fontsize=9];\n",
                                   restore ? "restore" : "backup", tableDigest());
     out += emit(part, restore ? "cluster_restore" : "cluster_backup",
-                restore ? "a restore session's record (behavior.md §8): no Abort in restores"
-                        : "a backup session's record (behavior.md §8); restore: vss-sim graph --view restore");
+                restore ? "a restore session's record (docs/behaviour.md §8): no Abort in restores"
+                        : "a backup session's record (docs/behaviour.md §8); restore: vss-sim graph --view restore");
     return out + "}\n";
 }
 

@@ -12,7 +12,7 @@ constexpr std::array<std::string_view, 7> kMachineOperations{
     "GatherWriterStatus",   "PreRestore",       "PostRestore",
 };
 
-// Each row: behavior.md §17's "Correct reaction" column, split into what one detector can judge.
+// Each row: docs/behaviour.md §17's "Correct reaction" column, split into what one detector can judge.
 constexpr std::array<std::string_view, 1> kAbort{"M6"};
 constexpr std::array<std::string_view, 2> kNoComplete{"M7", "M15"};
 constexpr std::array<std::string_view, 2> kNotBackedUp{"M3", "M4"};
@@ -47,7 +47,7 @@ constexpr std::array<Reaction, 9> kReactions{{
     {"matches-by-instance", "matches writer status to metadata by instance id, not by index or class id", kMatches},
 }};
 
-constexpr std::array<MistakeKind, 18> kMistakeKinds{{
+constexpr std::array<MistakeKind, 19> kMistakeKinds{{
     {"M1", "BSTRs it was given never freed"},
     {"M2", "a polling loop that never ends on a failed operation"},
     {"M3", "a writer's failure code ignored: its components reported as backed up"},
@@ -66,6 +66,7 @@ constexpr std::array<MistakeKind, 18> kMistakeKinds{{
     {"M16", "a snapshot in a writer context without GatherWriterMetadata"},
     {"M17", "an IVssWriterComponentsExt used after it became invalid"},
     {"M18", "IVssAsync::Wait trusted alone: a failed operation's result never read"},
+    {"M19", "Release or another call on an object whose reference count had reached 0"},
 }};
 
 } // namespace

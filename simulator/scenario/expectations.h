@@ -1,6 +1,6 @@
 // The vocabulary of a scenario's expectations that hold for any requester: the operations whose end
 // a machine expectation (`when`) names, and the reactions a correct requester owes a failure
-// (behavior.md §17). One table each: the loader checks against them, the checker applies them,
+// (docs/behaviour.md §17). One table each: the loader checks against them, the checker applies them,
 // `vss-sim validate` and scenarios/README.md describe them.
 #pragma once
 #include "private.h"
@@ -15,7 +15,7 @@ namespace vsssim {
 std::span<const std::string_view> machineOperations() noexcept;
 
 /// A reaction a correct requester owes the scenario's failure, and the requester-mistake detectors
-/// (field-scenarios.md M1..M18) that prove a program did otherwise.
+/// (docs/behaviour.md §19, M1..M18) that prove a program did otherwise.
 struct Reaction {
     std::string_view name;          ///< what `reaction = "..."` names
     std::string_view requirement;   ///< the §17 guidance, as a verdict states it
@@ -24,7 +24,7 @@ struct Reaction {
 
 std::span<const Reaction> reactionTable() noexcept;
 
-/// A requester mistake the simulator detects (field-scenarios.md): what `mistakes = [...]` names.
+/// A requester mistake the simulator detects (docs/behaviour.md §19): what `mistakes = [...]` names.
 struct MistakeKind {
     std::string_view id;     ///< "M9"
     std::string_view title;  ///< "retrying sooner than advised, or a fourth retry"

@@ -20,7 +20,7 @@ constexpr std::string_view kRetryableReaction =
     "or the hosting application";
 constexpr std::string_view kSevereReaction = "do not back up that writer's data with VSS; report; do not retry unchanged";
 
-// behavior.md §17, in its order.
+// docs/behaviour.md §17, in its order.
 constexpr Guidance kGuidance[] = {
     {VSS_E_WRITERERROR_INCONSISTENTSNAPSHOT, kStatus, kWriterSets,
      "the set misses volumes the writer needs", "add the missing volumes to the set, then retry",

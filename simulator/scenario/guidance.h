@@ -1,4 +1,4 @@
-// What a correct requester does about each failure code (behavior.md §17), as data: `vss-sim explain`
+// What a correct requester does about each failure code (docs/behaviour.md §17), as data: `vss-sim explain`
 // prints it, and the mistake detectors can cite the same rows.
 #pragma once
 #include "private.h"

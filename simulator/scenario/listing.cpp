@@ -1,6 +1,7 @@
 #include "scenario/listing.h"
 
 #include <algorithm>
+#include <cwctype>
 #include <iterator>
 #include <memory>
 
@@ -18,7 +19,7 @@ namespace vsssim {
 
 namespace {
 
-// vssadmin-and-writers.md §1.3. The failed states share one label: the number carries the phase.
+// docs/listings.md §1.3. The failed states share one label: the number carries the phase.
 constexpr StateLabel kStateLabels[] = {
     {states({VSS_WS_UNKNOWN}), "Unknown", "", false},
     {states({VSS_WS_STABLE}), "Stable", "Stable", true},
@@ -245,6 +246,132 @@ std::string formatVShadowWriters(const std::vector<StatusEntry> &writers, const 
     return out.take();
 }
 
+namespace {
+
+/// The observer's first two calls, as vssadmin and VShadow make them.
+HRESULT initializeAndGatherMetadata(Session &observer)
+{
+    HRESULT hr = observer.initializeForBackup().hr();
+    if (SUCCEEDED(hr)) {
+        if (auto metadata = observer.gatherWriterMetadata(); !metadata) {
+            hr = metadata.hr();
+        } else {
+            observer.wait(**metadata, std::nullopt);
+            hr = (*metadata)->result;
+        }
+    }
+    return hr;
+}
+
+std::string_view yesNo(bool b) { return b ? "TRUE" : "FALSE"; }
+
+bool lowerPrefix(const std::wstring &text, const std::wstring &prefix)
+{
+    return text.size() >= prefix.size() && std::equal(prefix.begin(), prefix.end(), text.begin(), [](wchar_t a, wchar_t b) {
+        return std::towlower(a) == std::towlower(b);
+    });
+}
+
+std::wstring fullPath(const ComponentDecl &c)
+{
+    return L"\\" + (c.logicalPath.empty() ? c.name : c.logicalPath + L"\\" + c.name);
+}
+
+bool topLevel(const WriterMetadata &md, const ComponentDecl &c)
+{
+    return std::none_of(md.components.begin(), md.components.end(), [&](const ComponentDecl &other) {
+        const std::wstring parent = fullPath(other).substr(1);
+        return &other != &c && (c.logicalPath == parent || lowerPrefix(c.logicalPath, parent + L"\\"));
+    });
+}
+
+void vshadowComponent(Lines &out, const WriterIdentity &id, const WriterMetadata &md, const ComponentDecl &c,
+                      const std::vector<Volume> &volumes)
+{
+    out.add("    - Component \"{}:{}\"", id.name, toUtf8(fullPath(c)));
+    out.add("       - Name: '{}'", toUtf8(c.name));
+    out.add("       - Logical Path: '{}'", toUtf8(c.logicalPath));
+    out.add("       - Full Path: '{}'", toUtf8(fullPath(c)));
+    out.add("       - Caption: '{}'", toUtf8(c.caption));
+    out.add("       - Type: {} [{}]", enumName(EnumKind::ComponentType, c.type), static_cast<int>(c.type));
+    out.add("       - Is Selectable: '{}'", yesNo(c.selectable));
+    out.add("       - Is top level: '{}'", yesNo(topLevel(md, c)));
+    out.add("       - Notify on backup complete: '{}'", yesNo(c.notifyOnBackupComplete));
+    out.add("       - Components:");
+    const std::string_view fileLabel = c.type == VSS_CT_DATABASE ? "Database" : "File List";
+    std::vector<std::wstring> paths;
+    for (const auto &[files, label] : {std::pair{&c.files, fileLabel}, std::pair{&c.logFiles, std::string_view("Database Log")}})
+        for (const FileSpec &f : *files) {
+            out.add("       - {}: Path = {}, Filespec = {}", label, toUtf8(f.path), toUtf8(f.filespec));
+            if (std::find(paths.begin(), paths.end(), f.path) == paths.end())
+                paths.push_back(f.path);
+        }
+    out.add("       - Affected paths by this component:");
+    for (const std::wstring &p : paths)
+        out.add("         - {}", toUtf8(p));
+    out.add("       - Affected volumes by this component:");
+    for (const Volume &v : volumes)
+        if (std::any_of(paths.begin(), paths.end(), [&](const std::wstring &p) { return lowerPrefix(p, v.name); }))
+            out.add("         - {} [{}]", toUtf8(v.guidPath), toUtf8(v.name));
+    out.add("       - Component Dependencies:");
+    for (const Dependency &d : c.dependencies)
+        out.add("         - {}:\\{}", formatGuid(d.writerId),
+                toUtf8(d.logicalPath.empty() ? d.componentName : d.logicalPath + L"\\" + d.componentName));
+}
+
+} // namespace
+
+std::string formatVShadowMetadata(const std::vector<MetadataListingEntry> &writers, const std::vector<Volume> &volumes,
+                                  const ListingOptions &o)
+{
+    Lines out(o);
+    out.add("Listing writer metadata ...");
+    out.add("- Number of writers that responded: {}", writers.size());
+    for (const MetadataListingEntry &w : writers) {
+        const RestoreMethod &r = w.metadata.restoreMethod;
+        out.blank();
+        out.add("* WRITER \"{}\"", w.identity.name);
+        out.add("    - Writer ID   = {}", formatGuid(w.identity.classId));
+        out.add("    - Writer Instance ID = {}", formatGuid(w.identity.instanceId));
+        out.add("    - Supports restore events = {}",
+                yesNo(r.writerRestore != VSS_WRE_NEVER && r.writerRestore != VSS_WRE_UNDEFINED));
+        out.add("    - Writer restore conditions = {}", enumName(EnumKind::WriterRestore, r.writerRestore));
+        out.add("    - Restore method = {}", enumName(EnumKind::RestoreMethod, r.method));
+        out.add("    - Requires reboot after restore = {}", yesNo(r.rebootRequired));
+        out.blank();
+        out.add("    - Excluded files:");
+        for (const FileSpec &f : w.metadata.excludeFiles)
+            out.add("       - Exclude: Path = {}, Filespec = {}", toUtf8(f.path), toUtf8(f.filespec));
+        for (const ComponentDecl &c : w.metadata.components) {
+            out.blank();
+            vshadowComponent(out, w.identity, w.metadata, c, volumes);
+        }
+    }
+    return out.take();
+}
+
+std::vector<MetadataListingEntry> observeWriterMetadata(Service &svc, HRESULT *result)
+{
+    auto lock = svc.lock();
+    Service::CallObserver judged = svc.exchangeCallObserver({});
+    auto observer = std::make_shared<Session>(svc.shared_from_this());
+    std::vector<MetadataListingEntry> list;
+    HRESULT hr = initializeAndGatherMetadata(*observer);
+    if (SUCCEEDED(hr))
+        if (auto count = observer->writerMetadataCount())
+            for (UINT i = 0; i < *count; ++i) {
+                const ListedWriter *l = *observer->writerMetadata(i);
+                list.push_back({l->identity, l->metadata});
+            }
+    observer->release();
+    svc.exchangeCallObserver(std::move(judged));
+    if (result)
+        *result = FAILED(hr) ? hr : S_OK;
+    if (FAILED(hr))
+        list.clear();
+    return list;
+}
+
 ShadowListingEntry shadowListingEntry(const VSS_SNAPSHOT_PROP &prop, std::wstring volumeDisplay, std::wstring providerName)
 {
     auto text = [](const wchar_t *w) { return w ? std::wstring(w) : std::wstring(); };
@@ -347,7 +474,7 @@ constexpr ShadowBlockStyle kVShadowBlock{"* SNAPSHOT ID = {} ...", "   ", "Shado
                                          "Creation Time", "Not Exposed", "Provider id"};
 // The lines up to "Service machine" are the capture of openzfsonwindows/openzfs#350 (the
 // %VSS_SHADOW_n% alias columns appear only right after CREATE); the rest follows VShadow's order
-// with DiskShadow's lower-case labels, and its words match VShadow's (api-surface.md §6).
+// with DiskShadow's lower-case labels, and its words match VShadow's (docs/api.md §6).
 constexpr ShadowBlockStyle kDiskShadowBlock{"        * Shadow copy ID = {}", "                ", "Shadow copy set",
                                             "Original volume name", "Creation time", "Not exposed", "Provider ID"};
 
@@ -411,15 +538,7 @@ std::vector<StatusEntry> observeWriters(Service &svc, bool &late, HRESULT *resul
     // vssadmin is not the requester a scenario judges: its operations are no ends of `when`.
     Service::CallObserver judged = svc.exchangeCallObserver({});
     auto observer = std::make_shared<Session>(svc.shared_from_this());
-    HRESULT hr = observer->initializeForBackup().hr();
-    if (SUCCEEDED(hr)) {
-        if (auto metadata = observer->gatherWriterMetadata(); !metadata) {
-            hr = metadata.hr();
-        } else {
-            observer->wait(**metadata, std::nullopt);
-            hr = (*metadata)->result;
-        }
-    }
+    HRESULT hr = initializeAndGatherMetadata(*observer);
     if (SUCCEEDED(hr)) {
         if (auto status = observer->gatherWriterStatus(); !status) {
             hr = status.hr();
@@ -472,6 +591,28 @@ std::string transitionLabel(const Row &row)
     if (!row.delivered)
         text += " (not delivered)";
     return text;
+}
+
+std::string targetText(const Row &r)
+{
+    switch (r.target) {
+    case Target::State: return std::string(writerStateName(r.to));
+    case Target::Unchanged: return "unchanged";
+    case Target::Listed: return "no record, listed";
+    case Target::Absent: return "no record, absent from the lists";
+    }
+    return {};
+}
+
+std::string fromText(StateSet from)
+{
+    std::string out;
+    for (int bit = 0; bit <= VSS_WS_COUNT; ++bit)
+        if (from & (1u << bit)) {
+            out += out.empty() ? "" : ", ";
+            out += bit == VSS_WS_COUNT ? std::string_view("(no record)") : writerStateName(static_cast<VSS_WRITER_STATE>(bit));
+        }
+    return out;
 }
 
 std::string formatTransitionGraph()

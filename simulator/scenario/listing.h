@@ -1,5 +1,5 @@
 // Text emulations of the Windows tools people parse: `vssadmin list writers` and `list providers`,
-// DiskShadow `list writers status` and VShadow `-ws` (vssadmin-and-writers.md §1-§3), byte for byte,
+// DiskShadow `list writers status` and VShadow `-ws` (docs/listings.md §1-§3), byte for byte,
 // so that scripts written against those tools can be tested on Linux. Each listing is produced from
 // a held status list, the way the tools produce theirs from GetWriterStatus.
 #pragma once
@@ -66,7 +66,20 @@ std::string formatDiskShadowWriters(const std::vector<StatusEntry> &writers, con
 /** \brief VShadow `-ws` (§3); only `crlf` applies. */
 std::string formatVShadowWriters(const std::vector<StatusEntry> &writers, const ListingOptions &options);
 
-/// One shadow copy as the listing tools read it: the properties Query returned (api-surface.md §6),
+/// One writer's Identify answer as `vshadow -wm` reads it: GetIdentity, GetRestoreMethod, the
+/// excluded files and the components.
+struct MetadataListingEntry {
+    WriterIdentity identity;
+    WriterMetadata metadata;
+};
+/** \brief VShadow `-wm` (the layout of Microsoft's FRS Writer sample, backing-up-and-restoring-an-frs-
+ *  replicated-sysvol-folder.md); `volumes` name the affected volumes. Only `crlf` applies. */
+std::string formatVShadowMetadata(const std::vector<MetadataListingEntry> &writers, const std::vector<Volume> &volumes,
+                                  const ListingOptions &options);
+/** \brief What `vshadow -wm` sees: GatherWriterMetadata in an observer session; empty on failure (`result`). */
+std::vector<MetadataListingEntry> observeWriterMetadata(Service &svc, HRESULT *result = nullptr);
+
+/// One shadow copy as the listing tools read it: the properties Query returned (docs/api.md §6),
 /// plus the two names the tools look up elsewhere (the volume's drive letter, the provider's name).
 struct ShadowListingEntry {
     VSS_ID id{};
@@ -110,6 +123,10 @@ std::vector<StatusEntry> observeWriters(Service &svc, bool &late, HRESULT *resul
 
 /** \brief "F2: Freeze / fatal, hang (abort)": how `vss-sim graph` and `explain` name a row. */
 std::string transitionLabel(const Row &row);
+/** \brief How a row moves a writer: a state name, "unchanged", or a no-record case. */
+std::string targetText(const Row &row);
+/** \brief The states a row starts from, by name, "(no record)" for the writer without one. */
+std::string fromText(StateSet from);
 /** \brief DOT of transitionTable(): nodes s0..s15 and `none`, one edge per (row, from-state). */
 std::string formatTransitionGraph();
 

@@ -25,23 +25,71 @@
 #include <vector>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <toml++/toml.h>
 
 #include "core/guid.h"
 #include "core/names.h"
 #include "core/rng.h"
 #include "core/writer_state.h"
+#include "scenario/search_path.h"
 #include "scenario/spelling.h"
 #include "service/service.h"
 
 namespace vsssim {
 
+namespace {
+
+/// A value echoed in a message is cut here: a 1 MiB key must not fill the terminal.
+constexpr std::size_t kMaxShownValue = 80;
+/// The whole message, a last net for anything echoed without quoted().
+constexpr std::size_t kMaxShownMessage = 400;
+
+bool isContinuation(char c)
+{
+    return (static_cast<unsigned char>(c) & 0xc0u) == 0x80u;
+}
+
+/// The one helper for text from a scenario file in a message: control bytes (NUL, ESC, BEL, newlines)
+/// escaped, so one error stays one line and cannot drive the terminal, and text past `limit` bytes cut
+/// at a character boundary with the full length said.
+std::string printable(std::string_view s, std::size_t limit)
+{
+    std::size_t cut = s.size();
+    if (s.size() > limit) {
+        cut = limit;
+        while (cut > 0 && isContinuation(s[cut]))
+            --cut;
+    }
+    std::string out;
+    for (char c : s.substr(0, cut)) {
+        const auto u = static_cast<unsigned char>(c);
+        if (c == '\n')
+            out += "\\n";
+        else if (c == '\t')
+            out += "\\t";
+        else if (c == '\r')
+            out += "\\r";
+        else if (u < 0x20 || u == 0x7f)
+            out += fmt::format("\\x{:02x}", u);
+        else
+            out += c;
+    }
+    if (cut < s.size())
+        out += fmt::format("... ({} bytes)", s.size());
+    return out;
+}
+
+} // namespace
+
 std::string ScenarioError::format() const
 {
+    const std::string shownFile = printable(file, kMaxShownMessage);
+    const std::string shownMessage = printable(message, kMaxShownMessage);
     // A file that cannot be read has no position; editors still jump to the file.
     if (line == 0)
-        return fmt::format("{}: error: {}", file, message);
-    return fmt::format("{}:{}:{}: error: {}", file, line, column, message);
+        return fmt::format("{}: error: {}", shownFile, shownMessage);
+    return fmt::format("{}:{}:{}: error: {}", shownFile, line, column, shownMessage);
 }
 
 namespace {
@@ -154,6 +202,8 @@ constexpr std::array<std::string_view, 6> kOtherFaultMethods{
 
 constexpr std::array<std::string_view, 4> kScripts{"backup", "restore", "observer", "none"};
 constexpr std::array<std::string_view, 2> kClocks{"virtual", "real"};
+constexpr double kMinTimeScale = 0.001;
+constexpr double kMaxTimeScale = 1e6;
 
 /// The Test Writer page spells PrepareForSnapshot this way; its configurations must replay unchanged.
 constexpr std::string_view kTestWriterTypo = "PrepareForSnapsot";
@@ -189,22 +239,7 @@ bool contains(const Range &r, std::string_view s)
 /// so one error stays one line.
 std::string quoted(std::string_view s)
 {
-    std::string out = "'";
-    for (char c : s) {
-        const auto u = static_cast<unsigned char>(c);
-        if (c == '\n')
-            out += "\\n";
-        else if (c == '\t')
-            out += "\\t";
-        else if (c == '\r')
-            out += "\\r";
-        else if (u < 0x20 || u == 0x7f)
-            out += fmt::format("\\x{:02x}", u);
-        else
-            out += c;
-    }
-    out += '\'';
-    return out;
+    return "'" + printable(s, kMaxShownValue) + "'";
 }
 
 std::string didYouMean(std::optional<std::string_view> s)
@@ -289,11 +324,6 @@ std::string_view lineOf(std::string_view text, std::uint32_t line)
     return s;
 }
 
-bool isContinuation(char c)
-{
-    return (static_cast<unsigned char>(c) & 0xc0u) == 0x80u;
-}
-
 /// toml++ counts columns in code points; the hint below works in bytes of that line.
 std::size_t byteOfColumn(std::string_view line, std::uint32_t column)
 {
@@ -365,7 +395,8 @@ std::optional<ScenarioError> bareWordHint(std::string_view text, const std::stri
             word = rest;
     }
     const bool literal = word.find_first_of("\\\"") != std::string_view::npos;
-    const std::string shown = literal ? fmt::format("'{}'", word) : fmt::format("\"{}\"", word);
+    const std::string shown = literal ? fmt::format("'{}'", printable(word, kMaxShownValue))
+                                      : fmt::format("\"{}\"", printable(word, kMaxShownValue));
     return ScenarioError{path, line, columnOfByte(src, start),
                          fmt::format("expected a value; strings must be quoted ({})", shown)};
 }
@@ -387,6 +418,106 @@ ScenarioError syntaxError(std::string_view text, const std::string &path, const 
     return {path, std::max<std::uint32_t>(line, 1), std::max<std::uint32_t>(column, 1), std::move(message)};
 }
 
+// ---- bounds before toml++ ----
+
+/// toml++ recurses once per key part and per nesting level; a 40,000-part dotted key overflows the stack
+/// inside it. Scenario files are a few kilobytes; these bounds are far above any real one.
+constexpr std::size_t kMaxScenarioBytes = 16u << 20;
+constexpr std::size_t kMaxKeyParts = 64;
+constexpr std::size_t kMaxNesting = 64;
+
+/// A cheap pass over the raw text, before toml++ sees it: the longest dotted key (a run of bare or quoted
+/// parts joined by '.') and the deepest nesting of arrays and inline tables. It does not parse TOML and
+/// only needs to overestimate: a float or a date has at most a few dots, far below the bound.
+std::optional<ScenarioError> boundsError(std::string_view text, const std::string &path)
+{
+    if (text.size() > kMaxScenarioBytes)
+        return ScenarioError{path, 0, 0, fmt::format("scenario file is {} bytes; at most {} are read",
+                                                     text.size(), kMaxScenarioBytes)};
+    std::uint32_t line = 1;
+    std::size_t lineStart = 0;
+    std::size_t parts = 0;            // parts of the current dotted run
+    std::size_t runStart = 0;         // where that run began
+    bool afterDot = false;            // the last token was a '.' of the run
+    std::size_t depth = 0;            // open '[' (values, not headers) and '{'
+    std::vector<bool> headerBracket;  // per open '[': true when it opened a [table] header
+    auto column = [&](std::size_t at) { return columnOfByte(text.substr(lineStart), at - lineStart); };
+    auto part = [&](std::size_t at) -> std::optional<ScenarioError> {
+        parts = afterDot ? parts + 1 : 1;
+        if (!afterDot)
+            runStart = at;
+        afterDot = false;
+        if (parts > kMaxKeyParts)
+            return ScenarioError{path, line, column(runStart),
+                                 fmt::format("key has more than {} dotted parts", kMaxKeyParts)};
+        return std::nullopt;
+    };
+    auto bare = [](char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-' ||
+               c == '+' || c == ':';
+    };
+    for (std::size_t i = 0; i < text.size();) {
+        const char c = text[i];
+        if (c == '\n') {
+            ++line;
+            lineStart = ++i;
+            afterDot = false;
+            parts = 0;
+        } else if (c == '#') {
+            while (i < text.size() && text[i] != '\n')
+                ++i;
+        } else if (c == '"' || c == '\'') {
+            const std::size_t start = i;
+            const std::string_view triple = c == '"' ? "\"\"\""sv : "'''"sv;
+            const bool multi = text.substr(i, 3) == triple;
+            const std::string_view close = multi ? triple : triple.substr(0, 1);
+            i += close.size();
+            while (i < text.size() && text.substr(i, close.size()) != close) {
+                if (c == '"' && text[i] == '\\' && i + 1 < text.size() && text[i + 1] != '\n')
+                    ++i;   // an escaped quote does not close; a line-ending backslash still counts its line
+                else if (text[i] == '\n') {
+                    if (!multi)
+                        break;   // toml++ reports the unterminated string
+                    ++line;
+                    lineStart = i + 1;
+                }
+                ++i;
+            }
+            i = std::min(text.size(), i + close.size());
+            if (auto e = part(start))
+                return e;
+        } else if (bare(c)) {
+            const std::size_t start = i;
+            while (i < text.size() && bare(text[i]))
+                ++i;
+            if (auto e = part(start))
+                return e;
+        } else if (c == '.') {
+            afterDot = parts > 0;
+            ++i;
+        } else if (c == ' ' || c == '\t' || c == '\r') {
+            ++i;
+        } else {
+            afterDot = false;
+            parts = 0;
+            if (c == '[' || c == '{') {
+                const bool header = c == '[' && depth == 0 &&
+                                    text.substr(lineStart, i - lineStart).find_first_not_of(" \t[") == std::string_view::npos;
+                headerBracket.push_back(header);
+                if (!header && ++depth > kMaxNesting)
+                    return ScenarioError{path, line, column(i),
+                                         fmt::format("arrays and inline tables nest more than {} deep", kMaxNesting)};
+            } else if ((c == ']' || c == '}') && !headerBracket.empty()) {
+                if (!headerBracket.back())
+                    --depth;
+                headerBracket.pop_back();
+            }
+            ++i;
+        }
+    }
+    return std::nullopt;
+}
+
 // ---- the loader ----
 
 struct WriterInfo {
@@ -403,6 +534,10 @@ public:
     LoadResult run()
     {
         LoadResult result;
+        if (auto e = boundsError(text_, path_)) {
+            result.errors.push_back(std::move(*e));
+            return result;
+        }
         toml::table root;
         try {
             root = toml::parse(text_, std::string_view{path_});
@@ -432,6 +567,16 @@ private:
     std::vector<ProfileWriter> profileWriters_;
     std::vector<WriterInfo> writers_;   ///< profile writers, then the new [[writer]]s, in that order
     std::map<std::string, std::uint32_t> declaredAt_;   ///< [[writer]] name → line
+    // Indexes, so that 100,000 writers or volumes validate in one pass, not in a pass each.
+    std::map<std::string, std::size_t, std::less<>> writerIndex_;   ///< name → first entry of writers_
+    std::map<std::string, std::string> pinnedInstances_;            ///< formatted instance_id → writer name
+    std::set<std::wstring> volumeKeys_;                             ///< volume names, lower case
+
+    void addWriterInfo(WriterInfo info)
+    {
+        writerIndex_.emplace(info.name, writers_.size());
+        writers_.push_back(std::move(info));
+    }
 
     // ---- reporting ----
 
@@ -459,7 +604,7 @@ private:
             (void)value;
             if (contains(allowed, key.str()))
                 continue;
-            fail(key.source(), fmt::format("unknown key '{}' in {}{}", key.str(), where,
+            fail(key.source(), fmt::format("unknown key {} in {}{}", quoted(key.str()), where,
                                            didYouMean(closestName(key.str(), allowed))));
         }
     }
@@ -512,11 +657,9 @@ private:
             typeError(*n, key, "an integer");
             return std::nullopt;
         }
+        // Both bounds, always: "at least 1" told to INT64_MAX reads as a contradiction.
         if (i->get() < min || i->get() > max) {
-            if (max == std::numeric_limits<std::int32_t>::max())
-                fail(*n, fmt::format("'{}' must be at least {}, got {}", key, min, i->get()));
-            else
-                fail(*n, fmt::format("'{}' must be between {} and {}, got {}", key, min, max, i->get()));
+            fail(*n, fmt::format("'{}' must be between {} and {}, got {}", key, min, max, i->get()));
             return std::nullopt;
         }
         return i->get();
@@ -899,7 +1042,8 @@ private:
             "scenario", "service", "volume", "writer", "fault", "requester", "step", "background", "expect"};
         if (value.is_table() || value.is_array_of_tables()) {
             const bool many = value.is_array_of_tables();
-            const std::string shown = many ? fmt::format("[[{}]]", key.str()) : fmt::format("[{}]", key.str());
+            const std::string shown = many ? fmt::format("[[{}]]", printable(key.str(), kMaxShownValue))
+                                          : fmt::format("[{}]", printable(key.str(), kMaxShownValue));
             std::string hint;
             if (auto closest = closestName(key.str(), kNames)) {
                 const auto i = static_cast<std::size_t>(std::find(kNames.begin(), kNames.end(), *closest) - kNames.begin());
@@ -914,8 +1058,8 @@ private:
             fail(key.source(), fmt::format("'{}' belongs in [scenario]: move it below the [scenario] header", key.str()));
             return;
         }
-        fail(key.source(), fmt::format("unknown key '{}' at the top level; keys belong in a table such as [scenario]",
-                                       key.str()));
+        fail(key.source(), fmt::format("unknown key {} at the top level; keys belong in a table such as [scenario]",
+                                       quoted(key.str())));
     }
 
     void parseScenarioTable(const toml::table &t)
@@ -974,9 +1118,11 @@ private:
                 scale = static_cast<double>(i->get());
             else
                 typeError(*n, "time_scale", "a number");
-            // `!(x > 0)` also rejects nan.
-            if (scale && !(*scale > 0 && *scale < std::numeric_limits<double>::infinity())) {
-                fail(*n, fmt::format("'time_scale' must be a positive number, got {}", describe(*n)));
+            // `!(x >= min)` also rejects nan. The bounds keep every scaled wait finite and in range: a 25 s
+            // delay at 1e-9 would be 800 years of real time, 1e308 makes the clock read infinity.
+            if (scale && !(*scale >= kMinTimeScale && *scale <= kMaxTimeScale)) {
+                fail(*n, fmt::format("'time_scale' must be between {} and {}, got {}", kMinTimeScale, kMaxTimeScale,
+                                     describe(*n)));
                 scale.reset();
             }
             if (scale && !sc_.realTime) {
@@ -992,10 +1138,11 @@ private:
 
     void parseService(const toml::table &t)
     {
-        static constexpr std::array<std::string_view, 17> kKeys{
+        static constexpr std::array<std::string_view, 18> kKeys{
             "os", "profiles", "event_timeout", "hold_writes_limit", "commit_duration", "provider_fault",
             "writer_abort_result", "backup_slots", "restore_slots", "slot_reclaim_after", "shuffle_status", "strict",
-            "not_ready_for", "not_ready_result", "unsupported_contexts", "host_name", "wait_returns_failure"};
+            "not_ready_for", "not_ready_result", "unsupported_contexts", "host_name", "wait_returns_failure",
+            "fail_allocation"};
         checkKeys(t, kKeys, "[service]");
         ServiceSettings &s = sc_.settings;
         if (const toml::node *n = find(t, "os"))
@@ -1028,6 +1175,8 @@ private:
             p.writerAbortResult = *hr;
         if (auto i = integer(t, "backup_slots", 1))
             s.backupSlots = static_cast<int>(*i);
+        if (auto i = integer(t, "fail_allocation", 1))
+            s.failAllocation = *i;
         if (auto i = integer(t, "restore_slots", 1))
             s.restoreSlots = static_cast<int>(*i);
         if (auto d = duration(t, "slot_reclaim_after"))
@@ -1116,9 +1265,9 @@ private:
             for (const ProfileWriter &w : profileWriters(p, *sc_.settings.os)) {
                 profileWriters_.push_back(w);
                 WriterInfo info{std::string(w.name), true, {}};
-                if (!w.component.empty())
-                    info.components.emplace_back(std::string{}, std::string(w.component));
-                writers_.push_back(std::move(info));
+                for (const ProfileComponent &c : w.components)
+                    info.components.emplace_back(toUtf8(c.logicalPath), toUtf8(c.name));
+                addWriterInfo(std::move(info));
             }
     }
 
@@ -1133,12 +1282,10 @@ private:
         if (const toml::node *n = required(t, "name", "[[volume]]")) {
             if (auto name = stringOf(*n, "name")) {
                 if (auto w = volumeName(*name, *n, "volume name")) {
-                    auto same = [&](const Volume &o) {
-                        return std::equal(o.name.begin(), o.name.end(), w->begin(), w->end(), [](wchar_t a, wchar_t b) {
-                            return std::towlower(static_cast<wint_t>(a)) == std::towlower(static_cast<wint_t>(b));
-                        });
-                    };
-                    if (std::any_of(sc_.volumes.begin(), sc_.volumes.end(), same))
+                    std::wstring key = *w;
+                    for (wchar_t &c : key)
+                        c = static_cast<wchar_t>(std::towlower(static_cast<wint_t>(c)));
+                    if (!volumeKeys_.insert(std::move(key)).second)
                         fail(*n, fmt::format("volume {} is declared twice; one [[volume]] per volume", quoted(*name)));
                     v.name = *w;
                 }
@@ -1160,10 +1307,8 @@ private:
 
     const WriterInfo *findWriter(std::string_view name) const
     {
-        for (const WriterInfo &w : writers_)
-            if (w.name == name)
-                return &w;
-        return nullptr;
+        const auto it = writerIndex_.find(name);
+        return it == writerIndex_.end() ? nullptr : &writers_[it->second];
     }
 
     std::vector<std::string_view> writerNames() const
@@ -1263,19 +1408,19 @@ private:
         for (const toml::table *fe : tables(t, "FailEvent", "[[writer.FailEvent]]"))
             parseFailEvent(*fe, w);
 
-        if (w.instanceId)
-            for (const ScenarioWriter &other : sc_.writers)
-                if (other.instanceId && *other.instanceId == *w.instanceId)
-                    fail(*find(t, "instance_id"), fmt::format("instance_id {} is already pinned by writer '{}'; "
-                                                               "instance ids are unique (R12)",
-                                                               formatGuid(*w.instanceId), other.name));
+        if (w.instanceId) {
+            const auto [pinned, first] = pinnedInstances_.emplace(formatGuid(*w.instanceId), w.name);
+            if (!first)
+                fail(*find(t, "instance_id"), fmt::format("instance_id {} is already pinned by writer '{}'; "
+                                                           "instance ids are unique (R12)",
+                                                           pinned->first, pinned->second));
+        }
         if (name) {
             if (fromProfile) {
-                for (WriterInfo &existing : writers_)
-                    if (existing.name == *name)
-                        existing.components = info.components;
+                // Profiles do not overlap (checked above), so a profile writer's name is in writers_ once.
+                writers_[writerIndex_.find(*name)->second].components = info.components;
             } else {
-                writers_.push_back(std::move(info));
+                addWriterInfo(std::move(info));
             }
             sc_.writers.push_back(std::move(w));
         }
@@ -1502,7 +1647,8 @@ private:
             else
                 typeError(*n, "numFailures", "a positive integer");
             if (v && (*v < 1 || *v > std::numeric_limits<std::int32_t>::max()))
-                fail(*n, fmt::format("'numFailures' must be at least 1, got {}", *v));
+                fail(*n, fmt::format("'numFailures' must be between 1 and {}, got {}",
+                                     std::numeric_limits<std::int32_t>::max(), *v));
             else if (v)
                 numFailures = static_cast<int>(*v);
         }
@@ -1953,9 +2099,13 @@ LoadResult parseScenario(std::string_view text, const std::string &path)
     }
 }
 
-LoadResult loadScenarioFile(const std::string &path)
+LoadResult loadScenarioFile(const std::string &argument)
 {
+    const std::string path = resolveScenarioPath(argument);
     std::ifstream in(path, std::ios::binary);
+    if (!in && isBareScenarioName(argument))
+        return {std::nullopt, {ScenarioError{path, 0, 0, fmt::format("no scenario of this name ({}.toml) in {}", argument,
+                                                                      fmt::join(scenarioSearchPath(), ", "))}}};
     if (!in)
         return {std::nullopt, {ScenarioError{path, 0, 0, "cannot open scenario file"}}};
     std::ostringstream text;

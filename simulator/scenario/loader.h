@@ -26,7 +26,7 @@ struct LoadResult {
     std::vector<ScenarioError> errors;
 };
 
-/** \brief Read and check a scenario file. */
+/** \brief Read and check a scenario file: a path, or a bare name found by resolveScenarioPath(). */
 LoadResult loadScenarioFile(const std::string &path);
 /** \brief Parse scenario text; `path` is used in messages and as Scenario::path. */
 LoadResult parseScenario(std::string_view text, const std::string &path);

@@ -111,7 +111,7 @@ HRESULT happen(Service &svc, std::string_view action, const std::string &writer,
         return S_OK;
     }
     if (action == "BackgroundSnapshot") {
-        svc.holdCreationUntil(svc.now() + duration.value_or(SimDuration{0}));
+        svc.holdCreationUntil(saturatingAdd(svc.now(), duration.value_or(SimDuration{0})));
         return S_OK;
     }
     WriterEntry *w = liveWriterNamed(svc, writer);
@@ -162,11 +162,13 @@ std::uint64_t effectiveSeed(const Scenario &scenario, const RunOptions &options)
     return scenario.seed;
 }
 
-std::shared_ptr<Service> buildService(const Scenario &scenario, std::uint64_t seed)
+std::shared_ptr<Service> buildService(const Scenario &scenario, std::uint64_t seed,
+                                      std::chrono::milliseconds wallClockLimit)
 {
     ServiceOptions options;
     options.seed = seed;
     options.realTime = scenario.realTime;
+    options.wallClockLimit = wallClockLimit;
     options.timeScale = scenario.timeScale;
     options.profiles = {};
     options.settings = scenario.settings;
@@ -232,7 +234,7 @@ Step step(std::string call, std::string label = {})
     return s;
 }
 
-/// The correct requester of behavior.md §2: status after PrepareForBackup, DoSnapshotSet and
+/// The correct requester of docs/behaviour.md §2: status after PrepareForBackup, DoSnapshotSet and
 /// BackupComplete; AbortBackup and release when DoSnapshotSet fails; never BackupComplete then.
 std::vector<Step> backupScript(const Scenario &sc)
 {
@@ -323,8 +325,8 @@ constexpr std::array<std::string_view, 35> kStepCalls{
 class Run
 {
 public:
-    Run(const Scenario &sc, std::uint64_t seed, LabelObserver atLabel)
-        : sc_(sc), svc_(buildService(sc, seed)), atLabel_(std::move(atLabel)), checker_(sc, *svc_)
+    Run(const Scenario &sc, std::uint64_t seed, std::chrono::milliseconds wallClockLimit, LabelObserver atLabel)
+        : sc_(sc), svc_(buildService(sc, seed, wallClockLimit)), wallClockLimit_(wallClockLimit), atLabel_(std::move(atLabel)), checker_(sc, *svc_)
     {
         report_.scenario = sc.name;
         report_.path = sc.path;
@@ -364,7 +366,7 @@ public:
         session_->release();
         report_.virtualEnd = svc_->now();
         // Let BackupShutdown handlers return and leftover slots be reclaimed (R10: two days).
-        svc_->runUntilIdle(svc_->now() + std::chrono::hours(72));
+        svc_->runUntilIdle(saturatingAdd(svc_->now(), std::chrono::hours(72)));
         if (atLabel_)
             atLabel_("", S_OK, *svc_);
         checker_.finish(held_);
@@ -374,6 +376,11 @@ public:
         report_.mistakes = svc_->mistakes();
         svc_->scheduler().clear();  // nothing scheduled beyond the drain may keep the session alive
         report_.failures = checker_.failures();
+        if (svc_->wallClockLimitReached())
+            report_.failures.push_back(ExpectationFailure{
+                SourcePos{sc_.path, 1, 1}, "the real-clock run",
+                fmt::format("an end within the wall-clock limit of {} s", wallClockLimit_.count() / 1000.0),
+                "still waiting at the limit (the rest ran in virtual time)"});
         report_.expectationsChecked = checker_.checked();
         report_.passed = report_.failures.empty();
         return std::move(report_);
@@ -397,7 +404,7 @@ private:
         pending_ = *r;
         if (async)
             return S_OK;
-        // A correct requester: Wait, then QueryStatus for the result (behavior.md §14, R13 revised).
+        // A correct requester: Wait, then QueryStatus for the result (docs/behaviour.md §14, R13 revised).
         session_->wait(*pending_, std::nullopt);
         return session_->queryStatus(*pending_);
     }
@@ -538,6 +545,21 @@ private:
         return E_NOTIMPL;
     }
 
+    /// Top level: no other component of the writer has a full path ("logical\\name") its logical path lies under.
+    static bool isTopLevel(const WriterMetadata &md, const ComponentDecl &decl)
+    {
+        for (const ComponentDecl &other : md.components) {
+            if (&other == &decl)
+                continue;
+            const std::wstring full = other.logicalPath.empty() ? other.name : other.logicalPath + L"\\" + other.name;
+            if (decl.logicalPath == full ||
+                (decl.logicalPath.size() > full.size() && decl.logicalPath.starts_with(full) &&
+                 decl.logicalPath[full.size()] == L'\\'))
+                return false;
+        }
+        return true;
+    }
+
     HRESULT selectAll()
     {
         Session &s = *session_;
@@ -558,7 +580,9 @@ private:
                                 [](wchar_t a, wchar_t b) { return std::towlower(a) == std::towlower(b); }));
                         onSet = onSet && any;
                     }
-                if (!onSet || !decl.selectable)
+                // A component that is not selectable is not optional (system-critical, like ASR's):
+                // at the top level it is added with the rest; below a selectable one it comes with it.
+                if (!onSet || (!decl.selectable && !isTopLevel(l->metadata, decl)))
                     continue;
                 if (auto r = s.addComponent(l->identity.instanceId, l->identity.classId, decl.type, decl.logicalPath, decl.name); !r)
                     hr = r.hr();
@@ -605,6 +629,7 @@ private:
 
     const Scenario &sc_;
     std::shared_ptr<Service> svc_;
+    std::chrono::milliseconds wallClockLimit_;
     LabelObserver atLabel_;
     std::shared_ptr<Session> session_;
     AsyncPtr pending_;
@@ -819,7 +844,7 @@ std::vector<std::string> scriptLabels(const Scenario &sc)
 
 RunReport runScenario(const Scenario &scenario, const RunOptions &options, const LabelObserver &atLabel)
 {
-    Run run(scenario, effectiveSeed(scenario, options), atLabel);
+    Run run(scenario, effectiveSeed(scenario, options), options.wallClockLimit, atLabel);
     return run.execute();
 }
 

@@ -23,6 +23,8 @@ namespace vsssim {
 
 struct RunOptions {
     std::optional<std::uint64_t> seed;   ///< overrides the scenario's (--seed, VSSSIM_SEED)
+    /// clock = "real": the run's wall-clock limit; reaching it fails the run (the rest runs in virtual time).
+    std::chrono::milliseconds wallClockLimit = kDefaultWallClockLimit;
 };
 
 /// Called at each label the requester reaches, with the step's result, and with "" at the end of the
@@ -105,7 +107,8 @@ private:
 };
 
 /** \brief A service set up as the scenario says (writers, faults, volumes, settings), not yet run. */
-std::shared_ptr<Service> buildService(const Scenario &scenario, std::uint64_t seed);
+std::shared_ptr<Service> buildService(const Scenario &scenario, std::uint64_t seed,
+                                      std::chrono::milliseconds wallClockLimit = kDefaultWallClockLimit);
 
 /** \brief Build, run the requester script, check every expectation. */
 RunReport runScenario(const Scenario &scenario, const RunOptions &options = {}, const LabelObserver &atLabel = {});

@@ -73,7 +73,7 @@ struct Background {
 /// Whom an expectation is about (scenarios/README.md, "Three kinds of expectation").
 enum class ExpectationKind {
     Machine,   ///< what the simulated machine does when a requester's operation ends: any requester
-    Reaction,  ///< what a correct requester does about the scenario's failure (behavior.md §17)
+    Reaction,  ///< what a correct requester does about the scenario's failure (docs/behaviour.md §17)
     Script,    ///< what the built-in script (or the [[step]]s) reads at its labels
 };
 

@@ -14,9 +14,12 @@ constexpr const char *kComponent = "Component";
 constexpr const char *kPartialFile = "PartialFile";
 constexpr const char *kDirectedTarget = "DirectedTarget";
 constexpr const char *kNewTarget = "NewTarget";
-/// Version 2 added the restore options and the child elements; a version 1 document reads as one
-/// without them.
-constexpr long long kVersion = 2;
+constexpr const char *kSubcomponent = "Subcomponent";
+constexpr const char *kDifferencedFiles = "DifferencedFiles";
+/// Version 2 added the restore options and the child elements; version 3 the restore metadata, the
+/// restore-time failure messages, SetFailure, subcomponents, differenced files and partial-file
+/// support. An older document reads as one without them.
+constexpr long long kVersion = 3;
 /// The root, a component, its files.
 constexpr int kDepth = 3;
 
@@ -37,7 +40,34 @@ constexpr OptionalTextField kComponentOptionalText[] = {
     {"backupMetadata", &ComponentRecord::backupMetadata},
     {"prepareForBackupFailureMsg", &ComponentRecord::prepareForBackupFailureMsg},
     {"postSnapshotFailureMsg", &ComponentRecord::postSnapshotFailureMsg},
+    {"restoreMetadata", &ComponentRecord::restoreMetadata},
+    {"preRestoreFailureMsg", &ComponentRecord::preRestoreFailureMsg},
+    {"postRestoreFailureMsg", &ComponentRecord::postRestoreFailureMsg},
 };
+
+constexpr xml::TextField<RestoreSubcomponent> kSubcomponentText[] = {
+    {"logicalPath", &RestoreSubcomponent::logicalPath},
+    {"name", &RestoreSubcomponent::name},
+};
+
+constexpr xml::TextField<DifferencedFiles> kDifferencedFilesText[] = {
+    {"path", &DifferencedFiles::path},
+    {"filespec", &DifferencedFiles::filespec},
+};
+
+constexpr long long kHresultMin = std::numeric_limits<HRESULT>::min();
+constexpr long long kHresultMax = std::numeric_limits<HRESULT>::max();
+
+long long fileTimeValue(const FILETIME &t)
+{
+    return static_cast<long long>((static_cast<unsigned long long>(t.dwHighDateTime) << 32) | t.dwLowDateTime);
+}
+
+FILETIME fileTimeOf(long long value)
+{
+    const auto bits = static_cast<unsigned long long>(value);
+    return FILETIME{static_cast<DWORD>(bits & 0xffffffffu), static_cast<DWORD>(bits >> 32)};
+}
 
 constexpr xml::TextField<PartialFile> kPartialFileText[] = {
     {"path", &PartialFile::path},
@@ -68,6 +98,7 @@ std::wstring formatBcdXml(const BcdDocument &doc)
     put(root, "context", doc.context);
     putFlag(root, "selectComponents", doc.selectComponents);
     putFlag(root, "bootable", doc.bootable);
+    putFlag(root, "partialFileSupport", doc.partialFileSupport);
     xml::putGuid(root, "snapshotSetId", doc.snapshotSetId);
     for (const ComponentRecord &c : doc.components) {
         pugi::xml_node node = root.append_child(kComponent);
@@ -85,6 +116,22 @@ std::wstring formatBcdXml(const BcdDocument &doc)
             xml::putText(node.append_child(kDirectedTarget), t, kDirectedTargetText);
         for (const FileSpec &t : c.newTargets)
             xml::putFileSpec(node.append_child(kNewTarget), t);
+        if (c.failure) {
+            put(node, "failureWriter", c.failure->hrWriter);
+            put(node, "failureApplication", c.failure->hrApplication);
+            xml::putOptional(node, "failureMessage", c.failure->message);
+        }
+        for (const RestoreSubcomponent &sub : c.subcomponents) {
+            pugi::xml_node child = node.append_child(kSubcomponent);
+            xml::putText(child, sub, kSubcomponentText);
+            putFlag(child, "repair", sub.repair);
+        }
+        for (const DifferencedFiles &d : c.differencedFiles) {
+            pugi::xml_node child = node.append_child(kDifferencedFiles);
+            xml::putText(child, d, kDifferencedFilesText);
+            putFlag(child, "recursive", d.recursive);
+            put(child, "lastModifyTime", fileTimeValue(d.lastModifyTime));
+        }
     }
     return xml::save(out);
 }
@@ -105,12 +152,13 @@ Result<BcdDocument> parseBcdXml(std::wstring_view text)
     {
         xml::Fields f(root);
         if (!f.optionalInteger("version", 1, kVersion))
-            return invalid("unsupported version: this vss-sim reads versions 1 and 2");
+            return invalid("unsupported version: this vss-sim reads versions 1 to 3");
         doc.backupType = static_cast<VSS_BACKUP_TYPE>(f.integer("backupType", VSS_BT_UNDEFINED, VSS_BT_OTHER));
         doc.context = static_cast<LONG>(f.integer("context", std::numeric_limits<LONG>::min(), std::numeric_limits<LONG>::max()));
         doc.snapshotSetId = f.guid("snapshotSetId");
         doc.selectComponents = f.optionalFlag("selectComponents");
         doc.bootable = f.optionalFlag("bootable");
+        doc.partialFileSupport = f.optionalFlag("partialFileSupport");
         if (auto problem = f.finish())
             return invalid(*problem);
     }
@@ -129,6 +177,10 @@ Result<BcdDocument> parseBcdXml(std::wstring_view text)
                 c.*t.member = f.optionalText(t.attribute).value_or(std::wstring());
             for (const OptionalTextField &t : kComponentOptionalText)
                 c.*t.member = f.optionalText(t.attribute);
+            if (auto hrWriter = f.optionalInteger("failureWriter", kHresultMin, kHresultMax))
+                c.failure = Failure{static_cast<HRESULT>(*hrWriter),
+                                    static_cast<HRESULT>(f.integer("failureApplication", kHresultMin, kHresultMax)),
+                                    f.optionalText("failureMessage")};
             if (auto problem = f.finish())
                 return invalid(*problem);
         }
@@ -143,6 +195,16 @@ Result<BcdDocument> parseBcdXml(std::wstring_view text)
                 xml::readText(f, c.directedTargets.emplace_back(), kDirectedTargetText);
             } else if (name == kNewTarget) {
                 c.newTargets.push_back(xml::readFileSpec(f));
+            } else if (name == kSubcomponent) {
+                RestoreSubcomponent &sub = c.subcomponents.emplace_back();
+                xml::readText(f, sub, kSubcomponentText);
+                sub.repair = f.optionalFlag("repair");
+            } else if (name == kDifferencedFiles) {
+                DifferencedFiles &d = c.differencedFiles.emplace_back();
+                xml::readText(f, d, kDifferencedFilesText);
+                d.recursive = f.optionalFlag("recursive");
+                d.lastModifyTime = fileTimeOf(f.integer("lastModifyTime", std::numeric_limits<long long>::min(),
+                                                        std::numeric_limits<long long>::max()));
             } else {
                 return invalid("unexpected element <" + xml::shown(name) + "> inside <Component>");
             }

@@ -18,6 +18,7 @@ struct BcdDocument {
     LONG context = VSS_CTX_BACKUP;
     bool selectComponents = false;
     bool bootable = false;
+    bool partialFileSupport = false;   ///< SetBackupState's bPartialFileSupport
     VSS_ID snapshotSetId{};
 };
 

@@ -172,7 +172,7 @@ struct ShadowCopy {
     std::uint32_t session = 0;
 };
 
-// ---- Fault injection (behavior.md §16; R5, R9, R17) ----
+// ---- Fault injection (docs/behaviour.md §16; R5, R9, R17) ----
 
 /// What a writer does at one event, beyond (or instead of) its handler code.
 struct EventFault {
@@ -223,6 +223,8 @@ struct ServiceSettings {
     SimDuration slotReclaimAge = std::chrono::hours(48);
     int backupSlots = 64;
     int restoreSlots = 1;
+    /// The Nth allocation point of the API paths fails (core/alloc_failure.h); 0: none.
+    std::int64_t failAllocation = 0;
     bool shuffleStatus = false;
     bool strict = false;              ///< strict profile: documented errors where shipped requesters get leniency
     /// R13's other reading of Microsoft's Wait page: Wait returns a failed operation's code. The

@@ -15,11 +15,11 @@ constexpr std::span<const std::string_view> kNone{};
 
 // Version numbers: Microsoft's "Operating System Version" page (MicrosoftDocs/win32
 // desktop-src/SysInfo/operating-system-version.md) and the release builds. Ex levels:
-// api-surface.md §7 (req.target-min-winverclnt/-winversvr of the sdk-api pages). The 2001-2005
-// banner: Windows 7 / Server 2008 R2 vssadmin (vssadmin-and-writers.md §1, line 2).
+// docs/api.md §7 (req.target-min-winverclnt/-winversvr of the sdk-api pages). The 2001-2005
+// banner: Windows 7 / Server 2008 R2 vssadmin (docs/listings.md §1, line 2).
 constexpr std::array<OsVersion, 8> kVersions{{
     {"windows-server-2008-r2", "Windows Server 2008 R2", true, 6, 1, 7601, 1, 3, "2001-2005", kBefore2012,
-     "operating-system-version.md; api-surface.md §7 (Ex4 from Server 2012)"},
+     "operating-system-version.md; Ex4: vsbackup.h pages, minimum server 2012"},
     {"windows-server-2012-r2", "Windows Server 2012 R2", true, 6, 3, 9600, 0, 4, "2001-2013", kNone,
      "operating-system-version.md"},
     {"windows-server-2016", "Windows Server 2016", true, 10, 0, 14393, 0, 4, "2001-2013", kNone,

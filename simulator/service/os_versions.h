@@ -16,7 +16,7 @@ struct OsVersion {
     bool server;
     unsigned major, minor, build;   ///< as GetVersionEx / RtlGetVersion report them
     unsigned short servicePack;
-    /// The highest IVssBackupComponentsEx level QueryInterface gives (api-surface.md §7): 3 on
+    /// The highest IVssBackupComponentsEx level QueryInterface gives (docs/api.md §7): 3 on
     /// Windows 7 / Server 2008 R2, 4 from Windows 8 / Server 2012 on.
     int backupComponentsLevel;
     std::string_view copyrightYears;       ///< vssadmin's banner line 2

@@ -8,6 +8,7 @@
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include "core/alloc_failure.h"
 #include "core/guid.h"
 #include "core/log.h"
 #include "core/names.h"
@@ -52,12 +53,14 @@ private:
 
 Service::Service(ServiceOptions options)
     : options_(std::move(options)),
-      clock_(options_.realTime ? makeRealClock(options_.timeScale) : std::make_unique<VirtualClock>()),
+      clock_(options_.realTime ? makeRealClock(options_.timeScale, options_.wallClockLimit) : std::make_unique<VirtualClock>()),
       scheduler_(*clock_),
       rng_(options_.seed),
       log_(makeLogger("service", clock_.get()))
 {
     trace_.keepRecords(options_.keepTrace);
+    if (options_.settings.failAllocation > 0)
+        failAllocationAt(static_cast<std::uint64_t>(options_.settings.failAllocation));
     // Volume GUID names come from the seed too, so a run is reproducible from the seed alone.
     for (const wchar_t *letter : {L"C:\\", L"D:\\", L"E:\\"}) {
         Volume v;
@@ -82,21 +85,44 @@ WriterIdentity profileIdentity(const ProfileWriter &p)
     id.name = std::string(p.name);
     id.wideName = std::wstring(p.name.begin(), p.name.end());
     id.usage = p.usage;
-    id.source = VSS_ST_OTHER;
+    id.source = p.sourceType;
     id.level = VSS_APP_SYSTEM;
     return id;
 }
 
+namespace {
+
+std::vector<FileSpec> fileSpecs(std::span<const ProfileFile> files)
+{
+    std::vector<FileSpec> out;
+    for (const ProfileFile &f : files)
+        out.push_back(FileSpec{std::wstring(f.path), std::wstring(f.filespec), f.recursive, {}, f.backupTypeMask});
+    return out;
+}
+
+} // namespace
+
 WriterMetadata profileMetadata(const ProfileWriter &p)
 {
     WriterMetadata md;
-    if (!p.component.empty()) {
+    for (const ProfileComponent &pc : p.components) {
         ComponentDecl c;
-        c.name = std::wstring(p.component.begin(), p.component.end());
-        c.files.push_back(FileSpec{L"C:\\Windows\\" + c.name + L"\\", L"*", true, {},
-                                   VSS_FSBT_ALL_BACKUP_REQUIRED | VSS_FSBT_ALL_SNAPSHOT_REQUIRED});
+        c.type = pc.type;
+        c.logicalPath = pc.logicalPath;
+        c.name = pc.name;
+        c.caption = pc.caption;
+        c.selectable = pc.selectable;
+        c.selectableForRestore = pc.selectableForRestore;
+        c.flags = pc.flags;
+        c.files = fileSpecs(pc.files);
+        c.logFiles = fileSpecs(pc.logFiles);
         md.components.push_back(std::move(c));
     }
+    md.excludeFiles = fileSpecs(p.excludeFiles);
+    md.excludeFromSnapshot = fileSpecs(p.excludeFromSnapshot);
+    md.restoreMethod.method = p.restore.method;
+    md.restoreMethod.writerRestore = p.restore.writerRestore;
+    md.restoreMethod.rebootRequired = p.restore.rebootRequired;
     return md;
 }
 
@@ -397,9 +423,18 @@ void Service::traceService(std::string_view what, std::string detail)
     trace_.add(std::move(r));
 }
 
+void Service::noteStateTableBreak(std::string detail)
+{
+    ++stateTableBreaks_;
+    log_->error("{}", detail);
+    TraceRecord r{now(), TraceKind::Service, "service", "state table break"};
+    r.detail = std::move(detail);
+    trace_.add(std::move(r));
+}
+
 void Service::advance(SimDuration d)
 {
-    scheduler_.runUntil(now() + d);
+    scheduler_.runUntil(saturatingAdd(now(), d));
 }
 
 void Service::runUntilIdle(SimTime limit)
@@ -429,7 +464,7 @@ void Service::shutdown()
 
 void Service::startNotReady(SimDuration d, HRESULT hr)
 {
-    setNotReady(now() + d, hr);
+    setNotReady(saturatingAdd(now(), d), hr);
     traceService("restart", "the VSS service restarted: not ready for " + formatSimTime(d).substr(2));
 }
 

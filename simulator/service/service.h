@@ -31,10 +31,15 @@ namespace vsssim {
 
 class Session;
 
+/// A real-clock run waits at most this long in all, whatever its time_scale, delays and timeouts say.
+inline constexpr std::chrono::milliseconds kDefaultWallClockLimit = std::chrono::minutes(10);
+
 struct ServiceOptions {
     std::uint64_t seed = 0;
     bool realTime = false;
     double timeScale = 1.0;
+    /// Real clock only: the real time a run may wait in all; past it the clock jumps (clock.h).
+    std::chrono::milliseconds wallClockLimit = kDefaultWallClockLimit;
     /** \brief Built-in writer profiles subscribed at start ("win-client", "win-server", "sql", "none"...). */
     std::vector<std::string> profiles{"win-client"};
     ServiceSettings settings;
@@ -44,7 +49,7 @@ struct ServiceOptions {
     bool keepTrace = true;
 };
 
-/// A requester mistake (field-scenarios.md M1..M17), recorded with the virtual time it happened.
+/// A requester mistake (docs/behaviour.md §19, M1..M17), recorded with the virtual time it happened.
 struct Mistake {
     std::string id;
     std::string detail;
@@ -72,6 +77,7 @@ public:
     Scheduler &scheduler() noexcept { return scheduler_; }
     SimTime now() const noexcept { return clock_->now(); }
     bool isVirtual() const noexcept { return clock_->isVirtual(); }
+    bool wallClockLimitReached() const noexcept { return clock_->wallLimitReached(); }
     Rng &rng() noexcept { return rng_; }
     Trace &trace() noexcept { return trace_; }
     spdlog::logger &log() noexcept { return *log_; }
@@ -177,7 +183,7 @@ public:
     }
     void recordMistake(std::string id, std::string detail, std::uint32_t session);
 
-    // ---- retries across sessions (behavior.md §17; mistakes M8, M9) ----
+    // ---- retries across sessions (docs/behaviour.md §17; mistakes M8, M9) ----
     /** \brief A failure a retry must respect: a writer's (w) or the provider's at DoSnapshotSet (w null). */
     void noteFailure(const WriterEntry *w, HRESULT code, std::uint32_t session);
     /** \brief A snapshot set was made: the retry count starts again. */
@@ -189,6 +195,10 @@ public:
     void checkRetriedWriter(const WriterEntry &w, bool selected, std::uint32_t session);
     const std::vector<Mistake> &mistakes() const noexcept { return mistakes_; }
     void traceService(std::string_view what, std::string detail);
+    /** \brief A pair the state table has no row for reached it: a simulator bug, never a requester's.
+     *  Logged, traced and counted, so tests and the stress run can assert that none happened. */
+    void noteStateTableBreak(std::string detail);
+    std::uint64_t stateTableBreaks() const noexcept { return stateTableBreaks_; }
 
     // ---- time, as requesters see it ----
     /** \brief Run the simulation for `d` of virtual time (Sleep on a requester thread, R14). */
@@ -222,6 +232,7 @@ private:
     std::vector<int> freeSlots_;
     std::uint32_t sessionCounter_ = 0;
     std::vector<Mistake> mistakes_;
+    std::uint64_t stateTableBreaks_ = 0;
     /// The last failure of a writer (by uid: a restarted writer is a new entry) or of the provider.
     struct RetryAdvice {
         SimTime at;
@@ -239,20 +250,63 @@ private:
 /// a scenario file, VSSSIM_SEED a seed; otherwise the Windows 10/11 client writer set, seed 0.
 std::shared_ptr<Service> makeDefaultService();
 
-/// Identities of the built-in writer profiles (vssadmin-and-writers.md §4).
+/// Where a row's facts come from: a public capture of real output (confirmed), or Microsoft's
+/// documentation / our best reading where no capture was found (unconfirmed).
+struct Evidence {
+    std::string_view source;   ///< URL, or "owner/repo path", of the capture or page
+    bool confirmed;
+};
+
+/// A file descriptor of the built-in tables (IVssWMFiledesc): path, filespec, recursive.
+struct ProfileFile {
+    std::wstring_view path;
+    std::wstring_view filespec;
+    bool recursive = false;
+    DWORD backupTypeMask = VSS_FSBT_ALL_BACKUP_REQUIRED | VSS_FSBT_ALL_SNAPSHOT_REQUIRED;
+};
+
+/// One component a built-in writer declares (IVssWMComponent::GetComponentInfo).
+struct ProfileComponent {
+    VSS_COMPONENT_TYPE type;
+    std::wstring_view logicalPath;
+    std::wstring_view name;
+    std::wstring_view caption;
+    bool selectable;
+    bool selectableForRestore;
+    DWORD flags;
+    std::span<const ProfileFile> files;     ///< file-group files, or database files
+    std::span<const ProfileFile> logFiles;  ///< database log files
+    Evidence evidence;
+};
+
+/// What GetRestoreMethod answers for a built-in writer.
+struct ProfileRestore {
+    VSS_RESTOREMETHOD_ENUM method;
+    VSS_WRITERRESTORE_ENUM writerRestore;
+    bool rebootRequired;
+    Evidence evidence;
+};
+
+/// A built-in writer as the real one declares itself (docs/listings.md §4): identity, restore
+/// method, components and excluded files. One row serves the simulator, the listings and the tests.
 struct ProfileWriter {
     std::string_view name;
     VSS_ID classId;
     std::optional<VSS_ID> pinnedInstance;
     VSS_USAGE_TYPE usage;
-    std::string_view component;   ///< the component it declares, on C:\ (empty: none)
+    VSS_SOURCE_TYPE sourceType;
+    Evidence identityEvidence;              ///< name, class id, usage and source type
+    ProfileRestore restore;
+    std::span<const ProfileComponent> components;
+    std::span<const ProfileFile> excludeFiles;
+    std::span<const ProfileFile> excludeFromSnapshot;   ///< deleted from the shadow copy after creation
 };
 /** \brief The writers of a built-in profile in subscription order; empty for "none" or an unknown name. */
 std::vector<ProfileWriter> profileWriters(std::string_view profile);
 /** \brief As profileWriters, without the writers `os` does not have (OsVersion::absentWriters). */
 std::vector<ProfileWriter> profileWriters(std::string_view profile, const OsVersion &os);
 std::span<const std::string_view> profileNames();
-/** \brief The identity and metadata a profile writer subscribes with (one component on C:\ if it declares one). */
+/** \brief The identity and metadata a profile writer subscribes with: its row, as Identify declares it. */
 WriterIdentity profileIdentity(const ProfileWriter &p);
 WriterMetadata profileMetadata(const ProfileWriter &p);
 

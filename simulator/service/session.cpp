@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "core/alloc_failure.h"
 #include "core/guid.h"
 #include "core/names.h"
 #include "service/bcd_xml.h"
@@ -94,6 +95,10 @@ Result<void> Session::injected(std::string_view method)
 {
     if (HRESULT hr = service_->injectedFault(method, false); hr != S_OK)
         return fail(hr, fmt::format("{}: injected fault", method));
+    // Every method that calls this documents E_OUTOFMEMORY, and nothing of the call has happened yet:
+    // an allocation point that leaves the object as it was (fail_allocation, VSSSIM_FAIL_ALLOC).
+    if (allocationFails())
+        return fail(E_OUTOFMEMORY, fmt::format("{}: allocation failed (fail_allocation)", method));
     return {};
 }
 
@@ -184,6 +189,7 @@ Result<void> Session::initializeForRestore(std::wstring_view xml)
     context_ = doc->context;
     selectComponents_ = doc->selectComponents;
     bootable_ = doc->bootable;
+    partialFiles_ = doc->partialFileSupport;
     setId_ = doc->snapshotSetId;
     return {};
 }
@@ -338,7 +344,11 @@ void Session::runPhase(Input event, std::vector<WriterEntry *> recipients, std::
 {
     auto phase = std::make_shared<Phase>();
     phase->event = event;
-    phase->then = std::move(then);
+    ++phasesRunning_;
+    phase->then = [self = shared_from_this(), then = std::move(then)](Phase &p) {
+        --self->phasesRunning_;
+        then(p);
+    };
     phase->outstanding = static_cast<int>(recipients.size()) + 1;
     phase->calls.resize(recipients.size());
     if (event == Input::Identify) {
@@ -357,7 +367,7 @@ void Session::runPhase(Input event, std::vector<WriterEntry *> recipients, std::
 
 namespace {
 
-/// The writer fault that applies to this delivery, if any (behavior.md §16).
+/// The writer fault that applies to this delivery, if any (docs/behaviour.md §16).
 EventFault *matchingFault(WriterEntry &w, Input event, const Session &s)
 {
     for (EventFault &f : w.faults.events) {
@@ -421,7 +431,7 @@ void Session::deliver(const std::shared_ptr<Phase> &phase, std::size_t index, Wr
     }
 
     if (EventFault *f = matchingFault(w, event, *this)) {
-        call.took += f->delay;
+        call.took = saturatingAdd(call.took, f->delay);
         if (f->hang)
             call.returned = false;
         if (f->fail) {
@@ -529,8 +539,10 @@ void Session::applyInput(WriterEntry &w, Input input, Outcome outcome, HRESULT s
     const WriterStatus before = rec.status;
     const Transition t = step(before, input, outcome, setCode);
     if (!t.legal) {
-        svc.log().error("{}: {} with outcome {} is out of sequence in state {}", w.identity.name, inputName(input),
-                        outcomeName(outcome), before.stateBit == kNoRecord ? std::string_view("(none)") : writerStateName(before.state));
+        svc.noteStateTableBreak(fmt::format("{}: {} with outcome {} is out of sequence in state {}", w.identity.name,
+                                            inputName(input), outcomeName(outcome),
+                                            before.stateBit == kNoRecord ? std::string_view("(none)")
+                                                                         : writerStateName(before.state)));
         return;
     }
     if (outcome == Outcome::Fatal || outcome == Outcome::Hang || outcome == Outcome::NoSlot)
@@ -786,6 +798,7 @@ Result<std::wstring> Session::saveAsXml() const
     doc.context = context_;
     doc.selectComponents = selectComponents_;
     doc.bootable = bootable_;
+    doc.partialFileSupport = partialFiles_;
     doc.snapshotSetId = setId_;
     return formatBcdXml(doc);
 }
@@ -855,7 +868,7 @@ std::vector<WriterEntry *> Session::participants() const
     if (noWriterContext())
         return out;
     // Selection does not filter: in component mode a writer none of whose components was added
-    // still receives every backup event and reads the selection itself (behavior.md §1.3, corrected
+    // still receives every backup event and reads the selection itself (docs/behaviour.md §1.3, corrected
     // from bareos#1923, where unselected writers ended FAILED_AT_PREPARE_BACKUP). Disabled writers
     // never got listed, so they are already out (N2).
     for (const ListedWriter &l : listed_)
@@ -1126,6 +1139,14 @@ void Session::drain(const std::function<bool()> &done)
     }
 }
 
+void Session::settleCancelled()
+{
+    // Handlers already running finish and a cancelled creation's Abort goes out (§14) before the
+    // next event this object sends: an AbortBackup or BackupShutdown sent while a Freeze (or any
+    // handler) is still out would meet its late answer, or its freeze window, on a closed record.
+    drain([this] { return phasesRunning_ == 0 && !(snapCalled_ && !snapEnded_); });
+}
+
 Result<void> Session::abortBackup()
 {
     if (auto r = requireInitialized(); !r)
@@ -1134,9 +1155,7 @@ Result<void> Session::abortBackup()
         return badState("AbortBackup: restores cannot be aborted");
     if (AsyncOp *op = pending())
         cancel(*op);
-    const bool inCreation = snapCalled_ && !snapEnded_;
-    if (inCreation)
-        drain([this] { return snapEnded_; });
+    settleCancelled();
     if ((setStarted_ || prepareCalled_) && !snapped_ && !abortDelivered_ && !aborted_) {
         abortDelivered_ = true;
         auto finished = std::make_shared<bool>(false);
@@ -1158,7 +1177,7 @@ Result<void> Session::abortBackup()
 }
 
 // ---------------------------------------------------------------------------------------------
-// Status (behavior.md §13)
+// Status (docs/behaviour.md §13)
 
 Result<AsyncPtr> Session::gatherWriterStatus()
 {
@@ -1290,7 +1309,7 @@ Result<void> Session::freeWriterStatus()
 }
 
 // ---------------------------------------------------------------------------------------------
-// Restore (behavior.md §3)
+// Restore (docs/behaviour.md §3)
 
 Result<ComponentRecord *> Session::restoreComponent(const VSS_ID &writerId, std::wstring_view logicalPath,
                                                     std::wstring_view name, const VSS_ID *instanceId)
@@ -1336,7 +1355,7 @@ Result<ComponentRecord *> Session::restoreSelection(const VSS_ID &writerId, VSS_
 Result<ComponentRecord *> Session::backupComponent(const VSS_ID &writerId, VSS_COMPONENT_TYPE type,
                                                    std::wstring_view logicalPath, std::wstring_view name)
 {
-    // behavior.md §2 step 11: BCD strings of a backup are set between AddComponent and PrepareForBackup.
+    // docs/behaviour.md §2 step 11: BCD strings of a backup are set between AddComponent and PrepareForBackup.
     if (auto r = requireInitialized(); !r)
         return r.error();
     if (restore_)
@@ -1353,7 +1372,7 @@ Result<ComponentRecord *> Session::backupComponent(const VSS_ID &writerId, VSS_C
 
 Result<void> Session::requireBcdReadable() const
 {
-    // behavior.md §15: not initialised, or a backup object before Meta; restores read the loaded BCD.
+    // docs/behaviour.md §15: not initialised, or a backup object before Meta; restores read the loaded BCD.
     if (auto r = requireInitialized(); !r)
         return r;
     if (!restore_ && !metadataDone_)
@@ -1499,6 +1518,7 @@ void Session::release()
     released_ = true;
     if (AsyncOp *op = pending())
         cancel(*op);
+    settleCancelled();
     if (!restore_ && (setStarted_ || prepareCalled_) && !aborted_ && !completeCalled_ && !snapped_)
         service_->recordMistake("M6", "requester object released after StartSnapshotSet/PrepareForBackup without AbortBackup or BackupComplete", number_);
     if (completeCalled_ || postRestoreCalled_) {
@@ -1531,7 +1551,7 @@ void Session::release()
 HRESULT Session::wait(AsyncOp &op, std::optional<SimDuration> limit)
 {
     Scheduler &sched = service_->scheduler();
-    const std::optional<SimTime> until = limit ? std::optional<SimTime>(service_->now() + *limit) : std::nullopt;
+    const std::optional<SimTime> until = limit ? std::optional<SimTime>(saturatingAdd(service_->now(), *limit)) : std::nullopt;
     while (!op.done()) {
         auto next = sched.nextDeadline();
         if (!next || (until && *next > *until))
@@ -1559,7 +1579,7 @@ HRESULT Session::queryStatus(AsyncOp &op)
         // sees the operation pending, as a real poll would (S10).
         if (!op.done()) {
             if (auto next = sched.nextDeadline())
-                sched.runUntil(std::min(*next, service_->now() + kPollQuantum));
+                sched.runUntil(std::min(*next, saturatingAdd(service_->now(), kPollQuantum)));
         }
     } else {
         sched.runUntil(service_->now());

@@ -1,4 +1,4 @@
-// One requester object's backup or restore (behavior.md §2, §3): its preconditions (§13, §15),
+// One requester object's backup or restore (docs/behaviour.md §2, §3): its preconditions (§13, §15),
 // the events it sends, the per-writer session records (§8), its status snapshot and its BCD.
 // The boundary's BackupComponents only checks pointers and copies values; every VSS rule is here.
 #pragma once
@@ -120,7 +120,7 @@ public:
     /** \brief Whether the requester's snapshot set is being made or exists (GetCurrentSnapshotSetId). */
     bool snapshotInProgress() const noexcept { return snapCalled_ && !snapEnded_; }
 
-    // ---- requester calls (behavior.md §15); each returns the HRESULT Windows gives ----
+    // ---- requester calls (docs/behaviour.md §15); each returns the HRESULT Windows gives ----
     Result<void> initializeForBackup();
     Result<void> initializeForRestore(std::wstring_view xml);
     Result<void> setContext(LONG context);
@@ -182,7 +182,7 @@ public:
     Result<ComponentRecord *> restoreComponent(const VSS_ID &writerId, std::wstring_view logicalPath,
                                                std::wstring_view name, const VSS_ID *instanceId);
     Result<void> setFileRestoreStatus(ComponentRecord &c, VSS_FILE_RESTORE_STATUS status);
-    /// What a requester edits in a restore's BCD, and until when (behavior.md §3).
+    /// What a requester edits in a restore's BCD, and until when (docs/behaviour.md §3).
     enum class RestoreEdit {
         Selection,   ///< SetSelectedForRestore(Ex), SetRestoreOptions, AddNewTarget...: before PreRestore
         Mapping,     ///< AddAlternativeLocationMapping: until PostRestore (the writer reads it there)
@@ -237,7 +237,7 @@ private:
     void endFreezeWindow(SessionRecord &r);
     void logCallbackDenied(const WriterEntry &w);
 
-    // DoSnapshotSet (behavior.md §10) as a chain of phases.
+    // DoSnapshotSet (docs/behaviour.md §10) as a chain of phases.
     void snapshotFreeze(const AsyncPtr &op);
     void snapshotCommit(const AsyncPtr &op);
     void snapshotThaw(const AsyncPtr &op);
@@ -246,6 +246,7 @@ private:
     void endCreation();
     void discardShadowCopies();
     void drain(const std::function<bool()> &done);
+    void settleCancelled();
     void freeSlot(WriterEntry &w, SessionRecord &r);
     void releaseSlotsAfterGather();
 
@@ -302,6 +303,7 @@ private:
 
     AsyncPtr pending_;
     std::uint64_t freezeSerial_ = 0;
+    int phasesRunning_ = 0;   ///< event phases delivered and not yet ended (their `then` not run)
 };
 
 } // namespace vsssim

@@ -1,5 +1,5 @@
 // The attribute bits a shadow copy carries (VSS_SNAPSHOT_PROP::m_lSnapshotAttributes) and the words
-// the three Windows listings print for them (api-surface.md §6). One table serves the properties the
+// the three Windows listings print for them (docs/api.md §6). One table serves the properties the
 // requester reads, vssadmin list shadows, VShadow -q and DiskShadow list shadows.
 #pragma once
 #include "private.h"

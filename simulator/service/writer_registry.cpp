@@ -1,6 +1,7 @@
 #include "service/writer_registry.h"
 
 #include <algorithm>
+#include <cstring>
 
 namespace vsssim {
 
@@ -23,6 +24,7 @@ WriterEntry &WriterRegistry::add(std::unique_ptr<WriterEntry> entry)
 {
     entry->uid = nextUid_++;
     byUid_.push_back(entry.get());
+    byInstance_[entry->identity.instanceId].push_back(entry.get());
     writers_.push_back(std::move(entry));
     return *writers_.back();
 }
@@ -43,10 +45,22 @@ WriterEntry *WriterRegistry::find(std::uint32_t uid) const noexcept
 
 WriterEntry *WriterRegistry::findInstance(const VSS_ID &instanceId) const noexcept
 {
-    for (const auto &w : writers_)
-        if (w->identity.instanceId == instanceId && !w->vanished)
-            return w.get();
+    const auto it = byInstance_.find(instanceId);
+    if (it == byInstance_.end())
+        return nullptr;
+    for (WriterEntry *w : it->second)
+        if (!w->vanished)
+            return w;
     return nullptr;
+}
+
+std::size_t WriterRegistry::GuidHash::operator()(const VSS_ID &id) const noexcept
+{
+    // Instance ids come from the seeded generator or Windows' own: their bytes are already well mixed.
+    std::uint64_t halves[2];
+    static_assert(sizeof halves == sizeof id);
+    std::memcpy(halves, &id, sizeof halves);
+    return std::hash<std::uint64_t>{}(halves[0] ^ (halves[1] * 0x9e3779b97f4a7c15ULL));
 }
 
 void WriterRegistry::moveToEnd(WriterEntry &w)

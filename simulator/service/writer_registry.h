@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <unordered_map>
 #include <vector>
 
 #include "core/writer_state.h"
@@ -52,7 +53,7 @@ public:
     virtual void shutdown() noexcept {}
 };
 
-/// The writer's public status (behavior.md §1.4): what sessions without a record of it see.
+/// The writer's public status (docs/behaviour.md §1.4): what sessions without a record of it see.
 struct PublicStatus {
     VSS_WRITER_STATE state = VSS_WS_STABLE;
     HRESULT failure = S_OK;
@@ -89,6 +90,12 @@ public:
 private:
     std::vector<std::unique_ptr<WriterEntry>> writers_;
     std::vector<WriterEntry *> byUid_{nullptr};   ///< uid -> entry: uids are dense and never reused
+    struct GuidHash {
+        std::size_t operator()(const VSS_ID &id) const noexcept;
+    };
+    /// instance id -> every entry that had it, in subscription order (a restart keeps the old, vanished one):
+    /// SetBackupSucceeded looks a writer up per component, which was quadratic with many writers.
+    std::unordered_map<VSS_ID, std::vector<WriterEntry *>, GuidHash> byInstance_;
     std::uint32_t nextUid_ = 1;
 };
 

@@ -11,15 +11,17 @@
 #include <cstdio>
 #include <cwchar>
 
+#include <vsssim/export.h>
+
 extern "C" {
 /** \brief Format with Microsoft's wide conversions into a buffer of `count` characters (vswprintf's contract). */
-int vsssim_vswprintf(wchar_t *buffer, std::size_t count, const wchar_t *format, va_list args);
-int vsssim_swprintf(wchar_t *buffer, std::size_t count, const wchar_t *format, ...);
+VSSSIM_API int vsssim_vswprintf(wchar_t *buffer, std::size_t count, const wchar_t *format, va_list args);
+VSSSIM_API int vsssim_swprintf(wchar_t *buffer, std::size_t count, const wchar_t *format, ...);
 /** \brief Print with Microsoft's wide conversions; the text goes out in the locale's encoding. */
-int vsssim_vfwprintf(std::FILE *stream, const wchar_t *format, va_list args);
-int vsssim_fwprintf(std::FILE *stream, const wchar_t *format, ...);
-int vsssim_vwprintf(const wchar_t *format, va_list args);
-int vsssim_wprintf(const wchar_t *format, ...);
+VSSSIM_API int vsssim_vfwprintf(std::FILE *stream, const wchar_t *format, va_list args);
+VSSSIM_API int vsssim_fwprintf(std::FILE *stream, const wchar_t *format, ...);
+VSSSIM_API int vsssim_vwprintf(const wchar_t *format, va_list args);
+VSSSIM_API int vsssim_wprintf(const wchar_t *format, ...);
 }
 
 #ifndef VSSSIM_NO_MSVC_PRINTF
