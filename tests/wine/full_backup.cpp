@@ -35,8 +35,9 @@ unsigned hex(HRESULT hr)
     return static_cast<unsigned>(hr);
 }
 
-// Wait says whether the wait worked; QueryStatus gives the operation's result.
-HRESULT finish(const char *what, HRESULT hr, IVssAsync *async)
+// Wait says whether the wait worked; QueryStatus gives the operation's result. async by reference:
+// the call that fills it is a sibling argument, and arguments are evaluated in no fixed order.
+HRESULT finish(const char *what, HRESULT hr, IVssAsync *&async)
 {
     if (SUCCEEDED(hr)) {
         HRESULT result = E_FAIL;
@@ -114,7 +115,7 @@ int main(int argc, char **argv)
     IVssAsync *async = nullptr;
     bool ok = SUCCEEDED(hr = backup->InitializeForBackup(nullptr)) &&
               SUCCEEDED(hr = backup->SetBackupState(false, true, VSS_BT_FULL, false)) &&
-              SUCCEEDED(finish("GatherWriterMetadata", backup->GatherWriterMetadata(&async), async));
+              SUCCEEDED(hr = finish("GatherWriterMetadata", backup->GatherWriterMetadata(&async), async));
     VSS_ID set{}, shadow{};
     bool started = false;
     if (ok) {
@@ -123,11 +124,11 @@ int main(int argc, char **argv)
         std::printf("writers with metadata: %u\n", writers);
         started = SUCCEEDED(hr = backup->StartSnapshotSet(&set));
         ok = started && SUCCEEDED(hr = backup->AddToSnapshotSet(const_cast<VSS_PWSZ>(L"C:\\"), GUID_NULL, &shadow)) &&
-             SUCCEEDED(finish("PrepareForBackup", backup->PrepareForBackup(&async), async));
+             SUCCEEDED(hr = finish("PrepareForBackup", backup->PrepareForBackup(&async), async));
     }
     if (ok) {
         printStatus(backup, "PrepareForBackup");
-        ok = SUCCEEDED(finish("DoSnapshotSet", backup->DoSnapshotSet(&async), async));
+        ok = SUCCEEDED(hr = finish("DoSnapshotSet", backup->DoSnapshotSet(&async), async));
         printStatus(backup, "DoSnapshotSet");
     }
     if (ok) {
