@@ -11,6 +11,8 @@ if [ -z "$native" ] || [ ! -x "$native" ]; then
   echo "no Linux build of full-backup given (-Dnative_full_backup=...): nothing to compare with"; exit 77
 fi
 rm -rf "$work"; mkdir -p "$work/bin"
+# Absolute, or winpath would make Z:scenarios of a relative one.
+scenarios=$(cd "$scenarios" && pwd) work=$(cd "$work" && pwd)
 # The program and vssapi.dll side by side, as a Windows backup program ships with the DLL.
 cp "$exe" "$dll" "$work/bin/"
 wine_ready || { echo "wineboot failed"; exit 1; }
@@ -26,7 +28,7 @@ normalize() {
 }
 for s in freeze-timeout normal-backup exchange-writer-not-responding sqlwriter-noncomponent-postsnapshot non-bmp-writer; do
   toml=$scenarios/$s.toml
-  [ -f "$toml" ] || toml=$(dirname "$0")/$s.toml   # tests/wine's own
+  [ -f "$toml" ] || toml=$here/$s.toml   # tests/wine's own
   VSSSIM_SCENARIO=$toml VSSSIM_TRACE=$work/$s.linux.trace "$native" >"$work/$s.linux.out" 2>"$work/$s.linux.err"
   linux_rc=$?
   (cd "$work/bin" && VSSSIM_SCENARIO=$(winpath "$toml") VSSSIM_TRACE=$(winpath "$work/$s.wine.trace") \
