@@ -52,7 +52,8 @@ done
 (cd "$work/bin" && VSSSIM_SCENARIO=$(winpath "$scenarios/normal-backup.toml") "$WINE" full-backup.exe --getprocaddress \
    >"$work/getprocaddress.out" 2>"$work/getprocaddress.err")
 rc=$?
-if [ $rc = 0 ] && grep -q '^CreateVssBackupComponents (by its decorated name): 0x00000000$' "$work/getprocaddress.out" &&
+# Wine's C runtime ends lines with CRLF.
+if [ $rc = 0 ] && tr -d '\r' <"$work/getprocaddress.out" | grep -q '^CreateVssBackupComponents (by its decorated name): 0x00000000$' &&
    diff <(tail -n +2 "$work/getprocaddress.out") <(tail -n +2 "$work/normal-backup.wine.out") >/dev/null; then
   echo "ok getprocaddress: the decorated name found in vssapi.dll, the same backup"
 else
