@@ -208,11 +208,11 @@ namespace {
 std::size_t gOutOfMemoryAnswers = 0;
 
 /// One call of the lifecycle: its normal result, or E_OUTOFMEMORY with the object as it was, so the
-/// same call again gives the normal result.
+/// same call again gives the normal result (again: with a probability, the retry may fail too).
 HRESULT expectOrOutOfMemory(HRESULT expected, const std::function<HRESULT()> &call)
 {
     HRESULT hr = call();
-    if (hr == E_OUTOFMEMORY && expected != E_OUTOFMEMORY) {
+    for (int attempt = 0; attempt < 32 && hr == E_OUTOFMEMORY && expected != E_OUTOFMEMORY; ++attempt) {
         ++gOutOfMemoryAnswers;
         hr = call();   // the session is still usable
     }
@@ -321,6 +321,27 @@ TEST_CASE("Allocation failure injection: a sweep over every allocation point of 
     }
     CHECK(gOutOfMemoryAnswers == points);   // every point failed once, and was answered E_OUTOFMEMORY
     vsssim::failAllocationAt(0);
+}
+
+TEST_CASE("Allocation failure injection by probability: seeded, so the same seed fails the same points")
+{
+    auto failuresWith = [](std::uint64_t seed) {
+        vsssim::failAllocationWithProbability(0.2, seed);
+        gOutOfMemoryAnswers = 0;
+        backupLifecycle();   // every call still ends in its normal result, or E_OUTOFMEMORY and then it
+        return gOutOfMemoryAnswers;
+    };
+    const std::size_t first = failuresWith(7);
+    CHECK(first > 0);
+    CHECK(failuresWith(7) == first);
+    vsssim::failAllocationAt(0);
+    CHECK(vsssim::parseScenario("[scenario]\nname = \"t\"\ndescription = \"t\"\n[service]\nfail_allocation_probability = 1.5\n",
+                                "t.toml").errors.at(0).format() ==
+          "t.toml:5:31: error: 'fail_allocation_probability' must be above 0 and at most 1, got float 1.5");
+    vsssim::LoadResult loaded = vsssim::parseScenario(
+        "[scenario]\nname = \"t\"\ndescription = \"t\"\n[service]\nfail_allocation_probability = 0.01\n", "t.toml");
+    REQUIRE(loaded.scenario);
+    CHECK(loaded.scenario->settings.failAllocationProbability == doctest::Approx(0.01));
 }
 
 TEST_CASE("[service] fail_allocation arms the injection; GetWriterStatusEx returns E_OUTOFMEMORY")

@@ -139,12 +139,12 @@ void RefCounted::operator delete(void *block, std::size_t size) noexcept
             q.blocks.emplace_back(block, size);
             q.bytes += size;
         } catch (...) {
-            ::operator delete(block, size);   // no room to remember it: freed as on Windows
+            ::operator delete(block);   // no room to remember it: freed as on Windows (unsized: clang 14 has no sized delete by default)
             return;
         }
         while (q.bytes > kPoisonedBytesLimit && !q.blocks.empty()) {
             q.bytes -= q.blocks.front().second;
-            ::operator delete(q.blocks.front().first, q.blocks.front().second);
+            ::operator delete(q.blocks.front().first);
             q.blocks.pop_front();
         }
     }

@@ -1,6 +1,7 @@
-// Allocation-failure injection: the Nth allocation point of the simulator's API paths fails, so a
-// requester can test its E_OUTOFMEMORY handling as it would meet it on Windows. Set by
-// `[service] fail_allocation = N` or VSSSIM_FAIL_ALLOC=N for a program under test.
+// Allocation-failure injection: the Nth allocation point of the simulator's API paths fails, or each
+// one with probability p from a seeded stream, so a requester can test its E_OUTOFMEMORY handling as it
+// would meet it on Windows. Set by `[service] fail_allocation = N` / `fail_allocation_probability = p`,
+// or VSSSIM_FAIL_ALLOC=N / VSSSIM_FAIL_ALLOC_PROBABILITY=p (seeded by VSSSIM_SEED) for a program under test.
 #pragma once
 #include "private.h"
 
@@ -12,6 +13,8 @@ namespace vsssim {
 void failAllocationAt(std::uint64_t nth) noexcept;
 /** \brief Points passed since the last failAllocationAt: how many a run has, for a sweep over them. */
 std::uint64_t allocationPointsPassed() noexcept;
+/** \brief Counting restarts; from now each point fails with probability p (0: none), drawn from `seed`. */
+void failAllocationWithProbability(double p, std::uint64_t seed) noexcept;
 /** \brief One allocation point: true when this one is to fail. The first call reads VSSSIM_FAIL_ALLOC. */
 bool allocationFails() noexcept;
 

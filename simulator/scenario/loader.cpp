@@ -1111,13 +1111,7 @@ private:
             }
         }
         if (const toml::node *n = find(t, "time_scale")) {
-            std::optional<double> scale;
-            if (const auto *f = n->as_floating_point())
-                scale = f->get();
-            else if (const auto *i = n->as_integer())
-                scale = static_cast<double>(i->get());
-            else
-                typeError(*n, "time_scale", "a number");
+            std::optional<double> scale = number(*n, "time_scale");
             // `!(x >= min)` also rejects nan. The bounds keep every scaled wait finite and in range: a 25 s
             // delay at 1e-9 would be 800 years of real time, 1e308 makes the clock read infinity.
             if (scale && !(*scale >= kMinTimeScale && *scale <= kMaxTimeScale)) {
@@ -1136,13 +1130,24 @@ private:
         }
     }
 
+    /// A float or an integer, as a double; a type error otherwise.
+    std::optional<double> number(const toml::node &n, std::string_view key)
+    {
+        if (const auto *f = n.as_floating_point())
+            return f->get();
+        if (const auto *i = n.as_integer())
+            return static_cast<double>(i->get());
+        typeError(n, key, "a number");
+        return std::nullopt;
+    }
+
     void parseService(const toml::table &t)
     {
-        static constexpr std::array<std::string_view, 18> kKeys{
+        static constexpr std::array<std::string_view, 19> kKeys{
             "os", "profiles", "event_timeout", "hold_writes_limit", "commit_duration", "provider_fault",
             "writer_abort_result", "backup_slots", "restore_slots", "slot_reclaim_after", "shuffle_status", "strict",
             "not_ready_for", "not_ready_result", "unsupported_contexts", "host_name", "wait_returns_failure",
-            "fail_allocation"};
+            "fail_allocation", "fail_allocation_probability"};
         checkKeys(t, kKeys, "[service]");
         ServiceSettings &s = sc_.settings;
         if (const toml::node *n = find(t, "os"))
@@ -1177,6 +1182,15 @@ private:
             s.backupSlots = static_cast<int>(*i);
         if (auto i = integer(t, "fail_allocation", 1))
             s.failAllocation = *i;
+        if (const toml::node *n = find(t, "fail_allocation_probability")) {
+            const std::optional<double> p = number(*n, "fail_allocation_probability");
+            if (p && !(*p > 0 && *p <= 1))   // `!(...)` rejects nan too
+                fail(*n, fmt::format("'fail_allocation_probability' must be above 0 and at most 1, got {}", describe(*n)));
+            else if (p && find(t, "fail_allocation"))
+                fail(*n, "'fail_allocation_probability' and 'fail_allocation' exclude each other: one way of failing at a time");
+            else if (p)
+                s.failAllocationProbability = *p;
+        }
         if (auto i = integer(t, "restore_slots", 1))
             s.restoreSlots = static_cast<int>(*i);
         if (auto d = duration(t, "slot_reclaim_after"))
@@ -2105,7 +2119,7 @@ LoadResult loadScenarioFile(const std::string &argument)
     std::ifstream in(path, std::ios::binary);
     if (!in && isBareScenarioName(argument))
         return {std::nullopt, {ScenarioError{path, 0, 0, fmt::format("no scenario of this name ({}.toml) in {}", argument,
-                                                                      fmt::join(scenarioSearchPath(), ", "))}}};
+                                                                      joinText(scenarioSearchPath(), ", "))}}};
     if (!in)
         return {std::nullopt, {ScenarioError{path, 0, 0, "cannot open scenario file"}}};
     std::ostringstream text;

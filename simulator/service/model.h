@@ -225,6 +225,8 @@ struct ServiceSettings {
     int restoreSlots = 1;
     /// The Nth allocation point of the API paths fails (core/alloc_failure.h); 0: none.
     std::int64_t failAllocation = 0;
+    /// Each allocation point fails with this probability, drawn from the run's seed; 0: none.
+    double failAllocationProbability = 0;
     bool shuffleStatus = false;
     bool strict = false;              ///< strict profile: documented errors where shipped requesters get leniency
     /// R13's other reading of Microsoft's Wait page: Wait returns a failed operation's code. The

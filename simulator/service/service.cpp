@@ -61,6 +61,8 @@ Service::Service(ServiceOptions options)
     trace_.keepRecords(options_.keepTrace);
     if (options_.settings.failAllocation > 0)
         failAllocationAt(static_cast<std::uint64_t>(options_.settings.failAllocation));
+    else if (options_.settings.failAllocationProbability > 0)
+        failAllocationWithProbability(options_.settings.failAllocationProbability, options_.seed);
     // Volume GUID names come from the seed too, so a run is reproducible from the seed alone.
     for (const wchar_t *letter : {L"C:\\", L"D:\\", L"E:\\"}) {
         Volume v;
