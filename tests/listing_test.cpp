@@ -12,6 +12,7 @@
 #include "core/guid.h"
 #include "core/names.h"
 #include "core/writer_state.h"
+#include "platform/platform.h"
 #include "scenario/guidance.h"
 #include "scenario/listing.h"
 #include "service/service.h"
@@ -274,6 +275,31 @@ TEST_SUITE("listing")
         CHECK(toUtf8(L"Stable") == "Stable");
         CHECK(toUtf8(L"\u00c9tat \u2019") == "\u00c9tat \u2019");
         CHECK(toUtf8(std::wstring(1, static_cast<wchar_t>(0x1f600))) == "\U0001f600");
+    }
+
+    // A writer name past the BMP (U+1D11E) from a scenario's UTF-8 to the wide text of its BSTRs and
+    // back: one unit where wchar_t is UTF-32 (glibc), a surrogate pair where it is UTF-16 (Windows;
+    // tests/wine/non-bmp-writer.toml carries the same name through vssapi.dll under Wine).
+    TEST_CASE("a non-BMP writer name on either width of wchar_t")
+    {
+        const std::string name = "Writer \xF0\x9D\x84\x9E";
+        const auto wide = fromUtf8(name);
+        REQUIRE(wide);
+        if constexpr (sizeof(wchar_t) == 2) {
+            REQUIRE(wide->size() == 9);
+            CHECK(static_cast<unsigned>((*wide)[7]) == 0xd834u);
+            CHECK(static_cast<unsigned>((*wide)[8]) == 0xdd1eu);
+        } else {
+            REQUIRE(wide->size() == 8);
+            CHECK(static_cast<unsigned>((*wide)[7]) == 0x1d11eu);
+        }
+        CHECK(toUtf8(*wide) == name);
+        std::wstring appended = L"Writer ";
+        platform::appendCodePoint(appended, U'\U0001D11E');
+        CHECK(appended == *wide);
+        // A UTF-16 pair handed over by a Windows-compiled caller reads as the same character here too.
+        const wchar_t pair[] = {L'W', static_cast<wchar_t>(0xd834), static_cast<wchar_t>(0xdd1e), 0};
+        CHECK(toUtf8(pair) == "W\xF0\x9D\x84\x9E");
     }
 }
 

@@ -1,4 +1,4 @@
-// The -k match is a glob through fnmatch(3) when the pattern has glob characters, else a substring:
+// The -k match is a glob (fnmatch(3), PathMatchSpec on Windows: platform/platform.h) when the pattern has glob characters, else a substring:
 // `-k exchange` and `-k 'exchange-*'` both read as a user expects.
 #include "selection.h"
 
@@ -9,13 +9,13 @@
 #include <numeric>
 #include <stdexcept>
 
-#include <fnmatch.h>
 #include <unistd.h>
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
 #include "core/names.h"
+#include "platform/platform.h"
 #include "scenario/search_path.h"
 
 namespace vsssim {
@@ -64,7 +64,7 @@ bool matchesPatterns(const std::string &name, const std::vector<std::string> &pa
         return true;
     return std::any_of(patterns.begin(), patterns.end(), [&](const std::string &p) {
         if (p.find_first_of("*?[") != std::string::npos)
-            return ::fnmatch(p.c_str(), name.c_str(), 0) == 0;
+            return platform::matchesGlob(p, name);
         return name.find(p) != std::string::npos;
     });
 }

@@ -134,9 +134,9 @@ private:
         for (const std::string &e : events_)
             names.push_back(e);
         if (std::find(names.begin(), names.end(), what) == names.end()) {
-            const auto near = closestName(what, names, 3);
+            const auto closest = closestName(what, names, 3);
             std::cout << fmt::format("no writer or event '{}' in this run{}\n", what,
-                                     near ? fmt::format(" (did you mean '{}'?)", *near) : std::string());
+                                     closest ? fmt::format(" (did you mean '{}'?)", *closest) : std::string());
             return;
         }
         breaks_.insert(what);

@@ -29,6 +29,7 @@
 #include "core/guid.h"
 #include "core/log.h"
 #include "core/names.h"
+#include "platform/platform.h"
 #include "core/rng.h"
 #include "core/trace.h"
 #include "core/writer_state.h"
@@ -737,9 +738,9 @@ std::optional<Observation> observeDuringRun(const Options &o, std::uint64_t &see
         return std::nullopt;
     const std::vector<std::string> labels = scriptLabels(*sc);
     if (!o.after.empty() && std::find(labels.begin(), labels.end(), o.after) == labels.end()) {
-        const auto near = closestName(o.after, labels, 3);
+        const auto closest = closestName(o.after, labels, 3);
         throw UsageError(fmt::format("--after '{}': the requester of {} has no such label{}; its labels: {}", o.after,
-                                     o.file, near ? fmt::format(" (did you mean '{}'?)", *near) : std::string(),
+                                     o.file, closest ? fmt::format(" (did you mean '{}'?)", *closest) : std::string(),
                                      joinText(labels, ", ")));
     }
     Observation seen;
@@ -1092,8 +1093,8 @@ int cmdExplain(const Options &o)
     for (const NamedValue &v : win32ErrorTable())
         names.push_back(v.name);
     std::string hint;
-    if (auto near = closestName(name, names, 3)) {
-        hint = fmt::format(" (did you mean '{}'?)", *near);
+    if (auto closest = closestName(name, names, 3)) {
+        hint = fmt::format(" (did you mean '{}'?)", *closest);
     } else {
         // A fragment such as TIMEOUT: list the names that contain it.
         std::vector<std::string_view> containing;
@@ -1226,9 +1227,11 @@ const Command kCommands[] = {
      [](const Options &o) { return runTimelineCommand(o.timeline); }},
     {"step", "step through a scenario's run one delivery at a time: event, writer, outcome, table row, every state",
      [](CLI::App &c, Options &o) { setupStepCommand(c, o.step); }, [](const Options &o) { return runStepCommand(o.step); }},
+#ifndef _WIN32   // it runs each requester through posix_spawn and process groups (README, "On Windows")
     {"test", "run a requester program once per scenario, with that scenario injected, and judge each run",
      [](CLI::App &c, Options &o) { setupTestCommand(c, o.test); },
      [](const Options &o) { return runTestCommand(o.test); }},
+#endif
     {"machine", "make, show or reset the machine state VSSSIM_MACHINE=DIR keeps between processes",
      [](CLI::App &c, Options &o) { setupMachineCommand(c, o.machine); },
      [](const Options &o) { return runMachineCommand(o.machine); }},
@@ -1262,9 +1265,9 @@ int cmdHelp(const Options &o)
             std::cout << g_app->get_subcommand(std::string(c.name))->help();
             return ExitOk;
         }
-    const auto near = closestCommand(t);
+    const auto closest = closestCommand(t);
     std::cerr << fmt::format("vss-sim help: unknown topic '{}'{}; topics: exit-codes and the command names\n", t,
-                             near ? fmt::format(" (did you mean '{}'?)", *near) : std::string());
+                             closest ? fmt::format(" (did you mean '{}'?)", *closest) : std::string());
     return ExitUsage;
 }
 
@@ -1280,9 +1283,9 @@ std::optional<int> unknownCommand(int argc, char **argv)
         for (const Command &c : kCommands)
             if (c.name == arg)
                 return std::nullopt;
-        const auto near = closestCommand(arg);
+        const auto closest = closestCommand(arg);
         std::cerr << fmt::format("vss-sim: unknown command '{}'{}\nRun 'vss-sim --help' for the list of commands.\n",
-                                 arg, near ? fmt::format(" (did you mean '{}'?)", *near) : std::string());
+                                 arg, closest ? fmt::format(" (did you mean '{}'?)", *closest) : std::string());
         return ExitUsage;
     }
     return std::nullopt;
@@ -1294,7 +1297,7 @@ void applyVerbosity(int verbose)
 {
     if (verbose > 0) {
         const char *level = verbose == 1 ? "info" : verbose == 2 ? "debug" : "trace";
-        setenv("SPDLOG_LEVEL", level, 1);
+        platform::setEnvironment("SPDLOG_LEVEL", level);
         spdlog::set_level(spdlog::level::from_str(level));
     }
     g_log = makeLogger("cli");

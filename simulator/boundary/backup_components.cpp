@@ -323,8 +323,8 @@ HRESULT BackupComponents::SetContext(LONG lContext) noexcept
     return locked("IVssBackupComponents::SetContext", [&] { return session_->setContext(lContext).hr(); });
 }
 
-HRESULT BackupComponents::SetBackupState(bool bSelectComponents, bool bBackupBootableSystemState,
-                                         VSS_BACKUP_TYPE backupType, bool bPartialFileSupport) noexcept
+HRESULT BackupComponents::SetBackupState(SdkBool bSelectComponents, SdkBool bBackupBootableSystemState,
+                                         VSS_BACKUP_TYPE backupType, SdkBool bPartialFileSupport) noexcept
 {
     return locked("IVssBackupComponents::SetBackupState", [&]() -> HRESULT {
         if (!isEnumValue(backupType, EnumKind::BackupType))
@@ -488,7 +488,7 @@ HRESULT BackupComponents::AddComponent(VSS_ID instanceId, VSS_ID writerId, VSS_C
 }
 
 HRESULT BackupComponents::SetBackupSucceeded(VSS_ID instanceId, VSS_ID writerId, VSS_COMPONENT_TYPE ct,
-                                             LPCWSTR wszLogicalPath, LPCWSTR wszComponentName, bool bSucceded) noexcept
+                                             LPCWSTR wszLogicalPath, LPCWSTR wszComponentName, SdkBool bSucceded) noexcept
 {
     return locked("IVssBackupComponents::SetBackupSucceeded", [&]() -> HRESULT {
         if (!wszComponentName || !isEnumValue(ct, EnumKind::ComponentType))
@@ -564,7 +564,7 @@ HRESULT BackupComponents::updateRestoreComponent(const char *method, bool argume
 }
 
 HRESULT BackupComponents::SetSelectedForRestore(VSS_ID writerId, VSS_COMPONENT_TYPE ct, LPCWSTR wszLogicalPath,
-                                                LPCWSTR wszComponentName, bool bSelectedForRestore) noexcept
+                                                LPCWSTR wszComponentName, SdkBool bSelectedForRestore) noexcept
 {
     return updateRestoreComponent("IVssBackupComponents::SetSelectedForRestore", true,
                                   writerId, ct, wszLogicalPath, wszComponentName, nullptr,
@@ -574,7 +574,7 @@ HRESULT BackupComponents::SetSelectedForRestore(VSS_ID writerId, VSS_COMPONENT_T
 }
 
 HRESULT BackupComponents::SetSelectedForRestoreEx(VSS_ID writerId, VSS_COMPONENT_TYPE ct, LPCWSTR wszLogicalPath,
-                                                  LPCWSTR wszComponentName, bool bSelectedForRestore,
+                                                  LPCWSTR wszComponentName, SdkBool bSelectedForRestore,
                                                   VSS_ID instanceId) noexcept
 {
     return updateRestoreComponent("IVssBackupComponentsEx::SetSelectedForRestoreEx", true,
@@ -595,7 +595,7 @@ HRESULT BackupComponents::SetRestoreOptions(VSS_ID writerId, VSS_COMPONENT_TYPE 
 }
 
 HRESULT BackupComponents::SetAdditionalRestores(VSS_ID writerId, VSS_COMPONENT_TYPE ct, LPCWSTR wszLogicalPath,
-                                                LPCWSTR wszComponentName, bool bAdditionalRestores) noexcept
+                                                LPCWSTR wszComponentName, SdkBool bAdditionalRestores) noexcept
 {
     return updateRestoreComponent("IVssBackupComponents::SetAdditionalRestores", true,
                                   writerId, ct, wszLogicalPath, wszComponentName, nullptr,
@@ -607,19 +607,19 @@ HRESULT BackupComponents::SetAdditionalRestores(VSS_ID writerId, VSS_COMPONENT_T
 HRESULT BackupComponents::AddRestoreSubcomponent(VSS_ID writerId, VSS_COMPONENT_TYPE componentType,
                                                  LPCWSTR wszLogicalPath, LPCWSTR wszComponentName,
                                                  LPCWSTR wszSubComponentLogicalPath, LPCWSTR wszSubComponentName,
-                                                 bool bRepair) noexcept
+                                                 SdkBool bRepair) noexcept
 {
     return updateRestoreComponent("IVssBackupComponents::AddRestoreSubcomponent", wszSubComponentName != nullptr,
                                   writerId, componentType, wszLogicalPath, wszComponentName, nullptr,
                                   [&](ComponentRecord &c) {
         c.subcomponents.push_back(
-            RestoreSubcomponent{std::wstring(orEmpty(wszSubComponentLogicalPath)), wszSubComponentName, bRepair});
+            RestoreSubcomponent{std::wstring(orEmpty(wszSubComponentLogicalPath)), wszSubComponentName, bRepair != 0});
     });
 }
 
 HRESULT BackupComponents::AddNewTarget(VSS_ID writerId, VSS_COMPONENT_TYPE ct, LPCWSTR wszLogicalPath,
                                        LPCWSTR wszComponentName, LPCWSTR wszPath, LPCWSTR wszFileName,
-                                       bool bRecursive, LPCWSTR wszAlternatePath) noexcept
+                                       SdkBool bRecursive, LPCWSTR wszAlternatePath) noexcept
 {
     return updateRestoreComponent("IVssBackupComponents::AddNewTarget",
                                   wszPath && wszFileName && wszAlternatePath,
@@ -636,7 +636,7 @@ HRESULT BackupComponents::AddNewTarget(VSS_ID writerId, VSS_COMPONENT_TYPE ct, L
 
 HRESULT BackupComponents::AddAlternativeLocationMapping(VSS_ID writerId, VSS_COMPONENT_TYPE componentType,
                                                         LPCWSTR wszLogicalPath, LPCWSTR wszComponentName,
-                                                        LPCWSTR wszPath, LPCWSTR wszFilespec, bool bRecursive,
+                                                        LPCWSTR wszPath, LPCWSTR wszFilespec, SdkBool bRecursive,
                                                         LPCWSTR wszDestination) noexcept
 {
     return locked("IVssBackupComponents::AddAlternativeLocationMapping", [&]() -> HRESULT {
@@ -658,7 +658,7 @@ HRESULT BackupComponents::AddAlternativeLocationMapping(VSS_ID writerId, VSS_COM
 }
 
 HRESULT BackupComponents::SetAuthoritativeRestore(VSS_ID writerId, VSS_COMPONENT_TYPE ct, LPCWSTR wszLogicalPath,
-                                                  LPCWSTR wszComponentName, bool bAuth) noexcept
+                                                  LPCWSTR wszComponentName, SdkBool bAuth) noexcept
 {
     return updateRestoreComponent("IVssBackupComponentsEx2::SetAuthoritativeRestore", true,
                                   writerId, ct, wszLogicalPath, wszComponentName, nullptr,
@@ -1143,7 +1143,7 @@ extern "C" HRESULT APIENTRY GetProviderMgmtInterfaceInternal(VSS_ID, IID, IUnkno
     return vsssim::notImplemented("GetProviderMgmtInterface");
 }
 
-extern "C" HRESULT APIENTRY ShouldBlockRevertInternal(LPCWSTR, bool *)
+extern "C" HRESULT APIENTRY ShouldBlockRevertInternal(LPCWSTR, vsssim::SdkBool *)
 {
     return vsssim::notImplemented("ShouldBlockRevert");
 }

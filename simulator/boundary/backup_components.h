@@ -29,8 +29,8 @@ public:
     HRESULT STDMETHODCALLTYPE GetWriterComponentsCount(UINT *pcComponents) noexcept override;
     HRESULT STDMETHODCALLTYPE GetWriterComponents(UINT iWriter, IVssWriterComponentsExt **ppWriter) noexcept override;
     HRESULT STDMETHODCALLTYPE InitializeForBackup(BSTR bstrXML = NULL) noexcept override;
-    HRESULT STDMETHODCALLTYPE SetBackupState(bool bSelectComponents, bool bBackupBootableSystemState,
-                                             VSS_BACKUP_TYPE backupType, bool bPartialFileSupport = false) noexcept override;
+    HRESULT STDMETHODCALLTYPE SetBackupState(SdkBool bSelectComponents, SdkBool bBackupBootableSystemState,
+                                             VSS_BACKUP_TYPE backupType, SdkBool bPartialFileSupport = false) noexcept override;
     HRESULT STDMETHODCALLTYPE InitializeForRestore(BSTR bstrXML) noexcept override;
     HRESULT STDMETHODCALLTYPE SetRestoreState(VSS_RESTORE_TYPE restoreType) noexcept override;
     HRESULT STDMETHODCALLTYPE GatherWriterMetadata(IVssAsync **pAsync) noexcept override;
@@ -49,15 +49,15 @@ public:
                                               VSS_WRITER_STATE *pnStatus, HRESULT *phResultFailure) noexcept override;
     HRESULT STDMETHODCALLTYPE SetBackupSucceeded(VSS_ID instanceId, VSS_ID writerId, VSS_COMPONENT_TYPE ct,
                                                  LPCWSTR wszLogicalPath, LPCWSTR wszComponentName,
-                                                 bool bSucceded) noexcept override;
+                                                 SdkBool bSucceded) noexcept override;
     HRESULT STDMETHODCALLTYPE SetBackupOptions(VSS_ID writerId, VSS_COMPONENT_TYPE ct, LPCWSTR wszLogicalPath,
                                                LPCWSTR wszComponentName, LPCWSTR wszBackupOptions) noexcept override;
     HRESULT STDMETHODCALLTYPE SetSelectedForRestore(VSS_ID writerId, VSS_COMPONENT_TYPE ct, LPCWSTR wszLogicalPath,
-                                                    LPCWSTR wszComponentName, bool bSelectedForRestore) noexcept override;
+                                                    LPCWSTR wszComponentName, SdkBool bSelectedForRestore) noexcept override;
     HRESULT STDMETHODCALLTYPE SetRestoreOptions(VSS_ID writerId, VSS_COMPONENT_TYPE ct, LPCWSTR wszLogicalPath,
                                                 LPCWSTR wszComponentName, LPCWSTR wszRestoreOptions) noexcept override;
     HRESULT STDMETHODCALLTYPE SetAdditionalRestores(VSS_ID writerId, VSS_COMPONENT_TYPE ct, LPCWSTR wszLogicalPath,
-                                                    LPCWSTR wszComponentName, bool bAdditionalRestores) noexcept override;
+                                                    LPCWSTR wszComponentName, SdkBool bAdditionalRestores) noexcept override;
     HRESULT STDMETHODCALLTYPE SetPreviousBackupStamp(VSS_ID writerId, VSS_COMPONENT_TYPE ct, LPCWSTR wszLogicalPath,
                                                      LPCWSTR wszComponentName,
                                                      LPCWSTR wszPreviousBackupStamp) noexcept override;
@@ -65,18 +65,18 @@ public:
     HRESULT STDMETHODCALLTYPE BackupComplete(IVssAsync **ppAsync) noexcept override;
     HRESULT STDMETHODCALLTYPE AddAlternativeLocationMapping(VSS_ID writerId, VSS_COMPONENT_TYPE componentType,
                                                             LPCWSTR wszLogicalPath, LPCWSTR wszComponentName,
-                                                            LPCWSTR wszPath, LPCWSTR wszFilespec, bool bRecursive,
+                                                            LPCWSTR wszPath, LPCWSTR wszFilespec, SdkBool bRecursive,
                                                             LPCWSTR wszDestination) noexcept override;
     HRESULT STDMETHODCALLTYPE AddRestoreSubcomponent(VSS_ID writerId, VSS_COMPONENT_TYPE componentType,
                                                      LPCWSTR wszLogicalPath, LPCWSTR wszComponentName,
                                                      LPCWSTR wszSubComponentLogicalPath, LPCWSTR wszSubComponentName,
-                                                     bool bRepair) noexcept override;
+                                                     SdkBool bRepair) noexcept override;
     HRESULT STDMETHODCALLTYPE SetFileRestoreStatus(VSS_ID writerId, VSS_COMPONENT_TYPE ct, LPCWSTR wszLogicalPath,
                                                    LPCWSTR wszComponentName,
                                                    VSS_FILE_RESTORE_STATUS status) noexcept override;
     HRESULT STDMETHODCALLTYPE AddNewTarget(VSS_ID writerId, VSS_COMPONENT_TYPE ct, LPCWSTR wszLogicalPath,
                                            LPCWSTR wszComponentName, LPCWSTR wszPath, LPCWSTR wszFileName,
-                                           bool bRecursive, LPCWSTR wszAlternatePath) noexcept override;
+                                           SdkBool bRecursive, LPCWSTR wszAlternatePath) noexcept override;
     HRESULT STDMETHODCALLTYPE SetRangesFilePath(VSS_ID writerId, VSS_COMPONENT_TYPE ct, LPCWSTR wszLogicalPath,
                                                 LPCWSTR wszComponentName, UINT iPartialFile,
                                                 LPCWSTR wszRangesFile) noexcept override;
@@ -109,13 +109,13 @@ public:
     HRESULT STDMETHODCALLTYPE GetWriterMetadataEx(UINT iWriter, VSS_ID *pidInstance,
                                                   IVssExamineWriterMetadataEx **ppMetadata) noexcept override;
     HRESULT STDMETHODCALLTYPE SetSelectedForRestoreEx(VSS_ID writerId, VSS_COMPONENT_TYPE ct, LPCWSTR wszLogicalPath,
-                                                      LPCWSTR wszComponentName, bool bSelectedForRestore,
+                                                      LPCWSTR wszComponentName, SdkBool bSelectedForRestore,
                                                       VSS_ID instanceId = GUID_NULL) noexcept override;
 
     // IVssBackupComponentsEx2
     HRESULT STDMETHODCALLTYPE UnexposeSnapshot(VSS_ID snapshotId) noexcept override;
     HRESULT STDMETHODCALLTYPE SetAuthoritativeRestore(VSS_ID writerId, VSS_COMPONENT_TYPE ct, LPCWSTR wszLogicalPath,
-                                                      LPCWSTR wszComponentName, bool bAuth) noexcept override;
+                                                      LPCWSTR wszComponentName, SdkBool bAuth) noexcept override;
     HRESULT STDMETHODCALLTYPE SetRollForward(VSS_ID writerId, VSS_COMPONENT_TYPE ct, LPCWSTR wszLogicalPath,
                                              LPCWSTR wszComponentName, VSS_ROLLFORWARD_TYPE rollType,
                                              LPCWSTR wszRollForwardPoint) noexcept override;

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include <windows.h>
+#include <objbase.h>   // BSTR, which a lean <windows.h> leaves out
 #include <vsssim/vsssim.h>
 
 namespace vsssim {

@@ -159,7 +159,7 @@ HRESULT Component::GetComponentName(BSTR *pbstrName) noexcept
     return run(m, pbstrName, [&](ComponentRecord &c) { return bstrOut(pbstrName, c.name, m); });
 }
 
-HRESULT Component::GetBackupSucceeded(bool *pbSucceeded) noexcept
+HRESULT Component::GetBackupSucceeded(SdkBool *pbSucceeded) noexcept
 {
     return run("IVssComponent::GetBackupSucceeded", pbSucceeded, [&](ComponentRecord &c) {
         *pbSucceeded = c.backupSucceeded;
@@ -232,7 +232,7 @@ HRESULT Component::GetPartialFile(UINT iPartialFile, BSTR *pbstrPath, BSTR *pbst
     });
 }
 
-HRESULT Component::IsSelectedForRestore(bool *pbSelectedForRestore) noexcept
+HRESULT Component::IsSelectedForRestore(SdkBool *pbSelectedForRestore) noexcept
 {
     return run("IVssComponent::IsSelectedForRestore", pbSelectedForRestore, [&](ComponentRecord &c) {
         *pbSelectedForRestore = c.selectedForRestore;
@@ -240,7 +240,7 @@ HRESULT Component::IsSelectedForRestore(bool *pbSelectedForRestore) noexcept
     });
 }
 
-HRESULT Component::GetAdditionalRestores(bool *pbAdditionalRestores) noexcept
+HRESULT Component::GetAdditionalRestores(SdkBool *pbAdditionalRestores) noexcept
 {
     return run("IVssComponent::GetAdditionalRestores", pbAdditionalRestores, [&](ComponentRecord &c) {
         *pbAdditionalRestores = c.additionalRestores;
@@ -429,7 +429,7 @@ HRESULT Component::GetRestoreSubcomponentCount(UINT *pcRestoreSubcomponent) noex
 }
 
 HRESULT Component::GetRestoreSubcomponent(UINT iComponent, BSTR *pbstrLogicalPath, BSTR *pbstrComponentName,
-                                          bool *pbRepair) noexcept
+                                          SdkBool *pbRepair) noexcept
 {
     static constexpr const char *m = "IVssComponent::GetRestoreSubcomponent";
     return run(m, pbstrLogicalPath && pbstrComponentName && pbRepair, [&](ComponentRecord &c) -> HRESULT {
@@ -531,7 +531,7 @@ HRESULT Component::GetPostSnapshotFailureMsg(BSTR *pbstrFailureMsg) noexcept
                [&](ComponentRecord &c) { return bstrOutOrFalse(pbstrFailureMsg, c.postSnapshotFailureMsg, m); });
 }
 
-HRESULT Component::GetAuthoritativeRestore(bool *pbAuth) noexcept
+HRESULT Component::GetAuthoritativeRestore(SdkBool *pbAuth) noexcept
 {
     return run("IVssComponentEx::GetAuthoritativeRestore", pbAuth, [&](ComponentRecord &c) {
         *pbAuth = c.authoritativeRestore;
@@ -671,7 +671,12 @@ HRESULT HandlerComponents::GetComponent(UINT iComponent, IVssComponent **ppCompo
 
 namespace {
 
-class RequesterComponents final : public IVssWriterComponentsExt, public RefCounted
+class RequesterComponents final : public IVssWriterComponentsExt,
+#ifdef _WIN32
+                                  // the SDK's second base, which mingw-w64's IVssWriterComponentsExt leaves out
+                                  public IUnknown,
+#endif
+                                  public RefCounted
 {
 public:
     RequesterComponents(std::shared_ptr<Session> session, const VSS_ID &instanceId, const VSS_ID &writerId,

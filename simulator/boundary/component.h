@@ -46,7 +46,7 @@ public:
     HRESULT STDMETHODCALLTYPE GetLogicalPath(BSTR *pbstrPath) noexcept override;
     HRESULT STDMETHODCALLTYPE GetComponentType(VSS_COMPONENT_TYPE *pct) noexcept override;
     HRESULT STDMETHODCALLTYPE GetComponentName(BSTR *pbstrName) noexcept override;
-    HRESULT STDMETHODCALLTYPE GetBackupSucceeded(bool *pbSucceeded) noexcept override;
+    HRESULT STDMETHODCALLTYPE GetBackupSucceeded(SdkBool *pbSucceeded) noexcept override;
     HRESULT STDMETHODCALLTYPE GetAlternateLocationMappingCount(UINT *pcMappings) noexcept override;
     HRESULT STDMETHODCALLTYPE GetAlternateLocationMapping(UINT iMapping, IVssWMFiledesc **ppFiledesc) noexcept override;
     HRESULT STDMETHODCALLTYPE SetBackupMetadata(LPCWSTR wszData) noexcept override;
@@ -56,8 +56,8 @@ public:
     HRESULT STDMETHODCALLTYPE GetPartialFileCount(UINT *pcPartialFiles) noexcept override;
     HRESULT STDMETHODCALLTYPE GetPartialFile(UINT iPartialFile, BSTR *pbstrPath, BSTR *pbstrFilename, BSTR *pbstrRange,
                                              BSTR *pbstrMetadata) noexcept override;
-    HRESULT STDMETHODCALLTYPE IsSelectedForRestore(bool *pbSelectedForRestore) noexcept override;
-    HRESULT STDMETHODCALLTYPE GetAdditionalRestores(bool *pbAdditionalRestores) noexcept override;
+    HRESULT STDMETHODCALLTYPE IsSelectedForRestore(SdkBool *pbSelectedForRestore) noexcept override;
+    HRESULT STDMETHODCALLTYPE GetAdditionalRestores(SdkBool *pbAdditionalRestores) noexcept override;
     HRESULT STDMETHODCALLTYPE GetNewTargetCount(UINT *pcNewTarget) noexcept override;
     HRESULT STDMETHODCALLTYPE GetNewTarget(UINT iNewTarget, IVssWMFiledesc **ppFiledesc) noexcept override;
     HRESULT STDMETHODCALLTYPE AddDirectedTarget(LPCWSTR wszSourcePath, LPCWSTR wszSourceFilename,
@@ -84,7 +84,7 @@ public:
     HRESULT STDMETHODCALLTYPE GetRestoreOptions(BSTR *pbstrRestoreOptions) noexcept override;
     HRESULT STDMETHODCALLTYPE GetRestoreSubcomponentCount(UINT *pcRestoreSubcomponent) noexcept override;
     HRESULT STDMETHODCALLTYPE GetRestoreSubcomponent(UINT iComponent, BSTR *pbstrLogicalPath, BSTR *pbstrComponentName,
-                                                     bool *pbRepair) noexcept override;
+                                                     SdkBool *pbRepair) noexcept override;
     HRESULT STDMETHODCALLTYPE GetFileRestoreStatus(VSS_FILE_RESTORE_STATUS *pStatus) noexcept override;
     HRESULT STDMETHODCALLTYPE AddDifferencedFilesByLastModifyTime(LPCWSTR wszPath, LPCWSTR wszFilespec, BOOL bRecursive,
                                                                   FILETIME ftLastModifyTime) noexcept override;
@@ -100,7 +100,7 @@ public:
     HRESULT STDMETHODCALLTYPE SetPostSnapshotFailureMsg(LPCWSTR wszFailureMsg) noexcept override;
     HRESULT STDMETHODCALLTYPE GetPrepareForBackupFailureMsg(BSTR *pbstrFailureMsg) noexcept override;
     HRESULT STDMETHODCALLTYPE GetPostSnapshotFailureMsg(BSTR *pbstrFailureMsg) noexcept override;
-    HRESULT STDMETHODCALLTYPE GetAuthoritativeRestore(bool *pbAuth) noexcept override;
+    HRESULT STDMETHODCALLTYPE GetAuthoritativeRestore(SdkBool *pbAuth) noexcept override;
     HRESULT STDMETHODCALLTYPE GetRollForward(VSS_ROLLFORWARD_TYPE *pRollType, BSTR *pbstrPoint) noexcept override;
     HRESULT STDMETHODCALLTYPE GetRestoreName(BSTR *pbstrName) noexcept override;
 

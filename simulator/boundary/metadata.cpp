@@ -18,7 +18,7 @@ namespace vsssim {
 
 namespace {
 
-std::wstring orEmpty(LPCWSTR s) { return s ? std::wstring(s) : std::wstring(); }
+[[maybe_unused]] std::wstring orEmpty(LPCWSTR s) { return s ? std::wstring(s) : std::wstring(); }
 
 std::optional<std::wstring> unlessEmpty(const std::wstring &s)
 {
@@ -76,7 +76,7 @@ public:
             return bstrOut(pbstrFilespec, spec_.filespec, "IVssWMFiledesc::GetFilespec");
         });
     }
-    HRESULT STDMETHODCALLTYPE GetRecursive(bool *pbRecursive) noexcept override
+    HRESULT STDMETHODCALLTYPE GetRecursive(SdkBool *pbRecursive) noexcept override
     {
         return run("IVssWMFiledesc::GetRecursive", pbRecursive, [&] {
             *pbRecursive = spec_.recursive;
@@ -343,7 +343,7 @@ public:
 
     HRESULT STDMETHODCALLTYPE GetRestoreMethod(VSS_RESTOREMETHOD_ENUM *pMethod, BSTR *pbstrService,
                                                BSTR *pbstrUserProcedure, VSS_WRITERRESTORE_ENUM *pwriterRestore,
-                                               bool *pbRebootRequired, UINT *pcMappings) noexcept override
+                                               SdkBool *pbRebootRequired, UINT *pcMappings) noexcept override
     {
         const bool ok = pMethod && pbstrService && pbstrUserProcedure && pwriterRestore && pbRebootRequired && pcMappings;
         return locked("IVssExamineWriterMetadata::GetRestoreMethod", ok, [&]() -> HRESULT {
@@ -463,13 +463,16 @@ private:
     WriterMetadata metadata_;
 };
 
+#if VSSSIM_WRITER_SIDE
 bool validComponentType(const VSS_COMPONENT_TYPE &ct)
 {
     return isEnumValue(ct, EnumKind::ComponentType) && ct != VSS_CT_UNDEFINED;
 }
+#endif
 
 } // namespace
 
+#if VSSSIM_WRITER_SIDE
 // ---------------------------------------------------------------------------------------------
 // MetadataBuilder
 
@@ -494,7 +497,7 @@ HRESULT MetadataBuilder::QueryInterface(REFIID riid, void **ppvObject) noexcept
     return E_NOINTERFACE;
 }
 
-HRESULT MetadataBuilder::AddIncludeFiles(LPCWSTR wszPath, LPCWSTR wszFilespec, bool bRecursive,
+HRESULT MetadataBuilder::AddIncludeFiles(LPCWSTR wszPath, LPCWSTR wszFilespec, SdkBool bRecursive,
                                          LPCWSTR wszAlternateLocation) noexcept
 {
     return run("IVssCreateWriterMetadata::AddIncludeFiles", wszPath && wszFilespec, [&] {
@@ -504,7 +507,7 @@ HRESULT MetadataBuilder::AddIncludeFiles(LPCWSTR wszPath, LPCWSTR wszFilespec, b
     });
 }
 
-HRESULT MetadataBuilder::AddExcludeFiles(LPCWSTR wszPath, LPCWSTR wszFilespec, bool bRecursive) noexcept
+HRESULT MetadataBuilder::AddExcludeFiles(LPCWSTR wszPath, LPCWSTR wszFilespec, SdkBool bRecursive) noexcept
 {
     return run("IVssCreateWriterMetadata::AddExcludeFiles", wszPath && wszFilespec, [&] {
         FileSpec spec;
@@ -517,8 +520,8 @@ HRESULT MetadataBuilder::AddExcludeFiles(LPCWSTR wszPath, LPCWSTR wszFilespec, b
 }
 
 HRESULT MetadataBuilder::AddComponent(VSS_COMPONENT_TYPE ct, LPCWSTR wszLogicalPath, LPCWSTR wszComponentName,
-                                      LPCWSTR wszCaption, const BYTE *pbIcon, UINT cbIcon, bool bRestoreMetadata,
-                                      bool bNotifyOnBackupComplete, bool bSelectable, bool bSelectableForRestore,
+                                      LPCWSTR wszCaption, const BYTE *pbIcon, UINT cbIcon, SdkBool bRestoreMetadata,
+                                      SdkBool bNotifyOnBackupComplete, SdkBool bSelectable, SdkBool bSelectableForRestore,
                                       DWORD dwComponentFlags) noexcept
 {
     // Microsoft: the name is required and cannot contain backslashes; the logical path may be NULL.
@@ -582,7 +585,7 @@ HRESULT MetadataBuilder::AddDatabaseLogFiles(LPCWSTR wszLogicalPath, LPCWSTR wsz
 }
 
 HRESULT MetadataBuilder::AddFilesToFileGroup(LPCWSTR wszLogicalPath, LPCWSTR wszGroupName, LPCWSTR wszPath,
-                                             LPCWSTR wszFilespec, bool bRecursive, LPCWSTR wszAlternateLocation,
+                                             LPCWSTR wszFilespec, SdkBool bRecursive, LPCWSTR wszAlternateLocation,
                                              DWORD dwBackupTypeMask) noexcept
 {
     static constexpr const char *kMethod = "IVssCreateWriterMetadata::AddFilesToFileGroup";
@@ -594,7 +597,7 @@ HRESULT MetadataBuilder::AddFilesToFileGroup(LPCWSTR wszLogicalPath, LPCWSTR wsz
 }
 
 HRESULT MetadataBuilder::SetRestoreMethod(VSS_RESTOREMETHOD_ENUM method, LPCWSTR wszService, LPCWSTR wszUserProcedure,
-                                          VSS_WRITERRESTORE_ENUM writerRestore, bool bRebootRequired) noexcept
+                                          VSS_WRITERRESTORE_ENUM writerRestore, SdkBool bRebootRequired) noexcept
 {
     const bool ok = isEnumValue(method, EnumKind::RestoreMethod) && isEnumValue(writerRestore, EnumKind::WriterRestore);
     return run("IVssCreateWriterMetadata::SetRestoreMethod", ok, [&] {
@@ -604,7 +607,7 @@ HRESULT MetadataBuilder::SetRestoreMethod(VSS_RESTOREMETHOD_ENUM method, LPCWSTR
     });
 }
 
-HRESULT MetadataBuilder::AddAlternateLocationMapping(LPCWSTR wszSourcePath, LPCWSTR wszSourceFilespec, bool bRecursive,
+HRESULT MetadataBuilder::AddAlternateLocationMapping(LPCWSTR wszSourcePath, LPCWSTR wszSourceFilespec, SdkBool bRecursive,
                                                      LPCWSTR wszDestination) noexcept
 {
     return run("IVssCreateWriterMetadata::AddAlternateLocationMapping",
@@ -654,7 +657,7 @@ HRESULT MetadataBuilder::SaveAsXML(BSTR *pbstrXML) noexcept
     });
 }
 
-HRESULT MetadataBuilder::AddExcludeFilesFromSnapshot(LPCWSTR wszPath, LPCWSTR wszFilespec, bool bRecursive) noexcept
+HRESULT MetadataBuilder::AddExcludeFilesFromSnapshot(LPCWSTR wszPath, LPCWSTR wszFilespec, SdkBool bRecursive) noexcept
 {
     return run("IVssCreateWriterMetadataEx::AddExcludeFilesFromSnapshot", wszPath && wszFilespec, [&] {
         FileSpec spec;
@@ -665,6 +668,7 @@ HRESULT MetadataBuilder::AddExcludeFilesFromSnapshot(LPCWSTR wszPath, LPCWSTR ws
         return S_OK;
     });
 }
+#endif // VSSSIM_WRITER_SIDE
 
 // ---------------------------------------------------------------------------------------------
 // Factories

@@ -11,6 +11,7 @@
 
 namespace vsssim {
 
+#if VSSSIM_WRITER_SIDE
 /// The IVssCreateWriterMetadataEx a writer's OnIdentify(Ex) receives. The writer adapter makes it
 /// on the stack for the duration of the handler, so its reference count is fixed at 1.
 class MetadataBuilder final : public IVssCreateWriterMetadataEx
@@ -64,6 +65,7 @@ private:
     WriterMetadata &metadata_;
     const WriterIdentity &identity_;
 };
+#endif // VSSSIM_WRITER_SIDE
 
 /** \brief A requester's view of a writer's metadata: an IVssExamineWriterMetadataEx2 over a copy,
  *  with one reference the caller releases. Throws std::bad_alloc. */

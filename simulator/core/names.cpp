@@ -1,4 +1,5 @@
 #include "core/names.h"
+#include "platform/platform.h"
 
 #include <algorithm>
 #include <array>
@@ -611,7 +612,7 @@ std::optional<std::wstring> fromUtf8(std::string_view text)
         static constexpr std::uint32_t kSmallest[] = {0, 0, 0x80, 0x800, 0x10000};
         if (c < kSmallest[length] || (c >= 0xd800 && c < 0xe000) || c > 0x10ffff)
             return std::nullopt;
-        out += static_cast<wchar_t>(c);
+        platform::appendCodePoint(out, c);
         i += length;
     }
     return out;

@@ -1,5 +1,5 @@
-// The process around the library: how it learns the exit status and how it stops a program. The one
-// place that knows the platform's exit machinery (a port replaces process.cpp).
+// The process around the library: how it learns the exit status and how it stops a program. Defined
+// with the rest of what differs between systems, in platform/posix.cpp and platform/windows.cpp.
 #pragma once
 #include "private.h"
 

@@ -4,6 +4,7 @@
 // (up to kMaxErrors) and sorted into file order: toml++ tables are sorted maps, so the walk below
 // does not visit keys in the order they were written.
 #include "scenario/loader.h"
+#include "platform/platform.h"
 #include "scenario/runner.h"
 #include "scenario/expectations.h"
 
@@ -257,7 +258,8 @@ std::string joined(std::span<const std::string> items)
     return out;
 }
 
-/// toml++ has checked that strings are UTF-8; wchar_t is UTF-32 on Linux, so one code point per unit.
+/// toml++ has checked that strings are UTF-8: one code point per wchar_t, or a surrogate pair where
+/// wchar_t is UTF-16.
 std::wstring widen(std::string_view s)
 {
     std::wstring out;
@@ -269,7 +271,7 @@ std::wstring widen(std::string_view s)
         ++i;
         for (; extra > 0 && i < s.size(); --extra, ++i)
             cp = (cp << 6) | (static_cast<unsigned char>(s[i]) & 0x3fu);
-        out += static_cast<wchar_t>(cp);
+        platform::appendCodePoint(out, cp);
     }
     return out;
 }
@@ -1043,8 +1045,8 @@ private:
             const std::string shown = many ? fmt::format("[[{}]]", printable(key.str(), kMaxShownValue))
                                           : fmt::format("[{}]", printable(key.str(), kMaxShownValue));
             std::string hint;
-            if (auto near = closestName(key.str(), kNames)) {
-                const auto i = static_cast<std::size_t>(std::find(kNames.begin(), kNames.end(), *near) - kNames.begin());
+            if (auto closest = closestName(key.str(), kNames)) {
+                const auto i = static_cast<std::size_t>(std::find(kNames.begin(), kNames.end(), *closest) - kNames.begin());
                 hint = fmt::format(" (did you mean '{}'?)", kHeaders[i]);
             }
             fail(key.source(), fmt::format("unknown table '{}'{}", shown, hint));
@@ -1336,8 +1338,8 @@ private:
     {
         if (findWriter(name) || !profilesOk_)
             return;
-        if (auto near = closestName(name, writerNames()))
-            fail(n, fmt::format("unknown writer {} (did you mean '{}'?)", quoted(name), *near));
+        if (auto closest = closestName(name, writerNames()))
+            fail(n, fmt::format("unknown writer {} (did you mean '{}'?)", quoted(name), *closest));
         else
             fail(n, fmt::format("unknown writer {}: not a writer of the profiles ({}) and not declared with [[writer]]",
                                 quoted(name), profileList()));
@@ -1374,9 +1376,9 @@ private:
                     std::vector<std::string_view> profileNamesOnly;
                     for (const ProfileWriter &p : profileWriters_)
                         profileNamesOnly.push_back(p.name);
-                    if (auto near = closestName(*name, profileNamesOnly))
+                    if (auto closest = closestName(*name, profileNamesOnly))
                         fail(*nameNode, fmt::format("unknown writer {} (did you mean '{}'?); a writer that is not in "
-                                                    "the profiles ({}) needs 'class_id'", quoted(*name), *near,
+                                                    "the profiles ({}) needs 'class_id'", quoted(*name), *closest,
                                                     profileList()));
                     else if (profilesOk_)
                         fail(*nameNode, fmt::format("new writer {} needs 'class_id' (it is not a writer of the "

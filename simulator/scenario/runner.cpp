@@ -18,7 +18,9 @@ namespace vsssim {
 
 namespace {
 
-std::wstring wide(std::string_view s) { return std::wstring(s.begin(), s.end()); }
+// Names from a scenario, which toml++ has checked are UTF-8: decoded, not byte by byte (a non-BMP
+// writer name is one wchar_t on Linux, a surrogate pair on Windows).
+std::wstring wide(std::string_view s) { return fromUtf8(s).value(); }
 
 std::string hrText(HRESULT hr) { return fmt::format("{}", Hr{hr}); }
 

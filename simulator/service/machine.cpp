@@ -1,24 +1,20 @@
 #include "service/machine.h"
 
-#include <cerrno>
 #include <cstdio>
 #include <cstdlib>
-#include <cstring>
 #include <fstream>
 #include <mutex>
 #include <sstream>
 #include <string>
 
-#include <fcntl.h>
-#include <sys/file.h>
-#include <sys/stat.h>
-#include <unistd.h>
+#include <filesystem>
 
 #include <toml++/toml.h>
 
 #include "core/guid.h"
 #include "core/names.h"
 #include "core/process.h"
+#include "platform/platform.h"
 #include "service/service.h"
 #include "service/shadow_attributes.h"
 
@@ -32,7 +28,7 @@ constexpr std::int64_t kVersion = 1;
 struct Machine {
     std::string dir;
     std::string file;          ///< DIR/machine.toml
-    int lockFd = -1;
+    platform::FileLock lock = platform::kNoLock;
     std::weak_ptr<Service> service;
 };
 
@@ -252,21 +248,11 @@ std::string render(Service &service)
     return out.str();
 }
 
-/// Temp file, fsync, rename: a reader sees the old file or the new one, never half of one.
 void write(const Machine &m, const std::string &text)
 {
-    const std::string temp = m.file + ".tmp";
-    const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    bool ok = fd >= 0;
-    if (ok)
-        ok = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()) && ::fsync(fd) == 0;
-    if (fd >= 0)
-        ok = (::close(fd) == 0) && ok;
-    if (ok)
-        ok = ::rename(temp.c_str(), m.file.c_str()) == 0;
-    if (!ok)
+    if (std::string error; !platform::replaceFile(m.file, text, error))
         std::fprintf(stderr, "vss-sim: VSSSIM_MACHINE=%s: cannot write %s: %s\n", m.dir.c_str(), m.file.c_str(),
-                     std::strerror(errno));
+                     error.c_str());
 }
 
 void saveAtExit()
@@ -284,22 +270,27 @@ void saveAtExit()
 
 namespace {
 
-int lockMachine(const std::string &dir)
+platform::FileLock lockMachine(const std::string &dir)
 {
     const std::string lockPath = dir + "/machine.lock";
-    const int fd = ::open(lockPath.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-    if (fd < 0)
-        unusable(lockPath, std::strerror(errno));
+    std::string error;
     // One process at a time owns the machine, as one VSS service serves one requester's backup.
-    if (::flock(fd, LOCK_EX) != 0)
-        unusable(lockPath, std::strerror(errno));
-    return fd;
+    const platform::FileLock lock = platform::lockFile(lockPath, error);
+    if (lock == platform::kNoLock)
+        unusable(lockPath, error);
+    return lock;
 }
 
 bool isDirectory(const std::string &dir)
 {
-    struct stat st{};
-    return ::stat(dir.c_str(), &st) == 0 && S_ISDIR(st.st_mode);
+    std::error_code ec;
+    return std::filesystem::is_directory(dir, ec);
+}
+
+bool fileExists(const std::string &file)
+{
+    std::error_code ec;
+    return std::filesystem::exists(file, ec);
 }
 
 } // namespace
@@ -311,14 +302,14 @@ void attachMachineDir(Service &service, const std::string &dir, MachineAccess ac
     m->file = m->dir + "/machine.toml";
     if (!isDirectory(dir))
         unusable(m->dir, "VSSSIM_MACHINE must name an existing directory");
-    m->lockFd = lockMachine(dir);
+    m->lock = lockMachine(dir);
     {
         auto lock = service.lock();
-        if (::access(m->file.c_str(), F_OK) == 0)
+        if (fileExists(m->file))
             load(service, *m);
     }
     if (access == MachineAccess::ReadOnly) {
-        ::close(m->lockFd);   // what was read is a snapshot; the machine is free again
+        platform::unlockFile(m->lock);   // what was read is a snapshot; the machine is free again
         return;
     }
     m->service = service.weak_from_this();
@@ -337,15 +328,15 @@ void attachMachine(Service &service)
 
 bool initMachine(Service &service, const std::string &dir, const std::string &scenario, std::string &error)
 {
-    if (!isDirectory(dir) && ::mkdir(dir.c_str(), 0755) != 0) {
-        error = dir + ": " + std::strerror(errno);
+    if (std::error_code ec; !isDirectory(dir) && !std::filesystem::create_directory(dir, ec)) {
+        error = dir + ": " + ec.message();
         return false;
     }
     Machine m;
     m.dir = dir;
     m.file = dir + "/machine.toml";
-    m.lockFd = lockMachine(dir);
-    const bool exists = ::access(m.file.c_str(), F_OK) == 0;
+    m.lock = lockMachine(dir);
+    const bool exists = fileExists(m.file);
     if (exists) {
         error = m.file + ": a machine is already there (vss-sim machine reset " + dir + " forgets it)";
     } else {
@@ -354,7 +345,7 @@ bool initMachine(Service &service, const std::string &dir, const std::string &sc
         gScenario = scenario;
         write(m, render(service));
     }
-    ::close(m.lockFd);
+    platform::unlockFile(m.lock);
     return !exists;
 }
 
@@ -376,12 +367,14 @@ bool resetMachine(const std::string &dir, std::string &error)
         error = dir + ": not a directory";
         return false;
     }
-    const int fd = lockMachine(dir);
+    const platform::FileLock machineLock = lockMachine(dir);
     const std::string file = dir + "/machine.toml";
-    const bool ok = ::unlink(file.c_str()) == 0 || errno == ENOENT;
+    std::error_code ec;
+    std::filesystem::remove(file, ec);   // no file is no machine already
+    const bool ok = !ec;
     if (!ok)
-        error = file + ": " + std::strerror(errno);
-    ::close(fd);
+        error = file + ": " + ec.message();
+    platform::unlockFile(machineLock);
     return ok;
 }
 

@@ -12,6 +12,7 @@
 #include "core/guid.h"
 #include "core/log.h"
 #include "core/names.h"
+#include "platform/platform.h"
 #include "service/machine.h"
 #include "service/session.h"
 
@@ -135,7 +136,7 @@ std::shared_ptr<Service> Service::current()
         if (const char *scenario = std::getenv("VSSSIM_SCENARIO"); !scenario || !*scenario)
             if (const char *machine = std::getenv("VSSSIM_MACHINE"); machine && *machine)
                 if (const std::string forMachine = machineScenario(machine); !forMachine.empty())
-                    ::setenv("VSSSIM_SCENARIO", forMachine.c_str(), 1);
+                    platform::setEnvironment("VSSSIM_SCENARIO", forMachine);
         gCurrent = makeDefaultService();
         attachMachine(*gCurrent);   // VSSSIM_MACHINE: what earlier processes left on this machine
     }

@@ -1,4 +1,5 @@
 #include "service/xml.h"
+#include "platform/platform.h"
 
 #include <cstdint>
 #include <limits>
@@ -115,7 +116,7 @@ std::optional<std::wstring> decode(std::string_view raw)
         auto code = reference(raw.substr(amp + 1, semi - amp - 1));
         if (!code)
             return std::nullopt;
-        out += static_cast<wchar_t>(*code);
+        platform::appendCodePoint(out, static_cast<char32_t>(*code));
         start = semi + 1;
     }
 }
