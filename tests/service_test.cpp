@@ -526,6 +526,32 @@ TEST_CASE("defect 4: released while a Freeze handler runs, Abort goes out before
     }
 }
 
+TEST_CASE("defect 4: a writer that unsubscribed while frozen and came back gets BackupShutdown, and its window ends there")
+{
+    // What the stress test's coming-and-going writers met under TSan: unsubscribed during OnFreeze, the
+    // writer missed Thaw; subscribed again (the same entry), it received the release's BackupShutdown (X1:
+    // STABLE) and the freeze window still armed then expired on that closed record.
+    auto svc = makeService();
+    WriterEntry &w = writer(*svc, "System Writer");
+    w.faults.events.push_back(delay(Input::Freeze, 5s));
+    {
+        Requester r(svc);
+        REQUIRE(Hr{r.backupUpToPrepare()} == Hr{VSS_S_ASYNC_FINISHED});
+        REQUIRE(r.s->doSnapshotSet());
+        svc->advance(1s);   // Freeze delivered, System Writer in OnFreeze
+        w.subscribed = false;
+        svc->advance(9s);   // its answer came back; Thaw and PostSnapshot went to the others only
+        w.subscribed = true;
+        svc->writers().moveToEnd(w);
+    }
+    svc->runUntilIdle(svc->now() + 72h);   // well past the 60 s window
+    CHECK(svc->stateTableBreaks() == 0);
+    bool shutdown = false;
+    for (const TraceRecord &t : svc->trace().records())
+        shutdown |= t.kind == TraceKind::Deliver && t.actor == "System Writer" && t.input == Input::BackupShutdown;
+    CHECK(shutdown);
+}
+
 TEST_CASE("defect 4: a cancelled BackupComplete still being handled at release gets no BackupShutdown before it ends")
 {
     auto svc = makeService();

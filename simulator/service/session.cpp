@@ -404,7 +404,10 @@ void Session::deliver(const std::shared_ptr<Phase> &phase, std::size_t index, Wr
 
     if (event == Input::Freeze)
         armFreezeWindow(w);
-    if (event == Input::Thaw || event == Input::Abort)
+    // BackupShutdown too: a writer that unsubscribed while frozen missed Thaw and Abort; subscribed again,
+    // it still receives the session's BackupShutdown (X1), and a window left armed would then expire on a
+    // closed record (the stress test's coming-and-going writers met exactly that).
+    if (event == Input::Thaw || event == Input::Abort || event == Input::BackupShutdown)
         endFreezeWindow(recordOf(w));
     if (event == Input::PostSnapshot)
         recordOf(w).gotPostSnapshot = true;
