@@ -85,7 +85,7 @@ WriterIdentity profileIdentity(const ProfileWriter &p)
     id.classId = p.classId;
     id.instanceId = p.pinnedInstance.value_or(GUID{});
     id.name = std::string(p.name);
-    id.wideName = std::wstring(p.name.begin(), p.name.end());
+    id.wideName = fromUtf8(p.name).value_or(std::wstring{});   // as the runner decodes scenario names
     id.usage = p.usage;
     id.source = p.sourceType;
     id.level = VSS_APP_SYSTEM;
